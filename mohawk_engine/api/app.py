@@ -1,0 +1,33 @@
+"""The engine's ASGI application: v1 control API, v2 data plane, error mapping, lifespan."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from mohawk_engine import __version__
+from mohawk_engine.api.errors import install_error_handlers
+from mohawk_engine.api.infer import InferFastPath, InferHandler
+from mohawk_engine.api.v1 import build_v1_router
+from mohawk_engine.api.v2 import build_v2_router
+from mohawk_engine.engine import Engine
+
+
+def create_app(engine: Engine) -> InferFastPath:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        await engine.start()
+        try:
+            yield
+        finally:
+            await engine.stop()
+
+    app = FastAPI(title="Mohawk engine", version=__version__, lifespan=lifespan)
+    app.state.engine = engine
+    handler = InferHandler(engine)
+    limit = engine.config.server.max_request_bytes
+    install_error_handlers(app)
+    app.include_router(build_v1_router())
+    app.include_router(build_v2_router(handler, limit))
+    return InferFastPath(app, handler, limit)

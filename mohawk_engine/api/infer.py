@@ -1,0 +1,144 @@
+"""The inference data path: HTTP body -> session -> batcher -> replica -> runner -> HTTP body.
+
+`InferHandler` is framework-free. `InferFastPath` is an ASGI wrapper that sends v2 infer
+calls straight to it, skipping the web framework's routing and validation, which would
+otherwise cost more than the tiny models themselves; everything else goes to FastAPI.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mohawk_engine.engine import Engine
+from mohawk_engine.errors import EngineError, NotFound, PayloadTooLarge
+from mohawk_engine.protocol.codec import ProtocolError, Tensor, decode_infer_request, encode_infer_response, error_body
+from mohawk_engine.protocol.validation import select_outputs, validate_inputs
+
+INFER_PATH = re.compile(r"^/v2/models/([^/]+)(?:/versions/([^/]+))?/infer$")
+HEADER_LENGTH = "inference-header-content-length"
+_JSON = b"application/json"
+_BINARY = b"application/octet-stream"
+
+
+@dataclass(slots=True)
+class InferReply:
+    status: int
+    body: bytes
+    header_length: int | None = None
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        headers = [(b"content-length", str(len(self.body)).encode())]
+        if self.header_length is None:
+            headers.append((b"content-type", _JSON))
+        else:
+            headers.append((b"content-type", _BINARY))
+            headers.append((HEADER_LENGTH.encode(), str(self.header_length).encode()))
+        return headers
+
+
+class InferHandler:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = engine.sessions
+
+    async def handle(self, model: str, version: str | None, body: bytes, header_length: str | None) -> InferReply:
+        try:
+            return await self._infer(model, version, body, _parse_header_length(header_length))
+        except ProtocolError as exc:
+            return InferReply(400, error_body(str(exc)))
+        except EngineError as exc:
+            return InferReply(exc.status, error_body(exc.message))
+
+    async def _infer(self, model: str, version: str | None, body: bytes, header_length: int | None) -> InferReply:
+        session = self._sessions.ready(model)
+        if version and version != str(session.version):
+            raise NotFound(f"model '{model}' has no version '{version}'; serving version {session.version}")
+        request = decode_infer_request(body, header_length)
+        signature = session.model
+        inputs = validate_inputs(request.inputs, signature.inputs, signature.batchable, model)
+        names = select_outputs(request.outputs, signature.outputs, model)
+        results = await session.infer(inputs)
+        specs = {spec.name: spec for spec in signature.outputs}
+        tensors = [Tensor(n, specs[n].datatype, results[n].shape, results[n]) for n in names]
+        body, json_length = encode_infer_response(
+            model, str(session.version), request.id, tensors, _binary_outputs(request, names)
+        )
+        return InferReply(200, body, json_length)
+
+
+def _parse_header_length(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ProtocolError(f"Inference-Header-Content-Length must be an integer, got {value!r}") from None
+
+
+def _binary_outputs(request, names: list[str]) -> set[str]:
+    explicit = {out.name: out.binary for out in request.outputs or ()}
+    binary = set()
+    for name in names:
+        choice = explicit.get(name)
+        if choice if choice is not None else request.binary_output_default:
+            binary.add(name)
+    return binary
+
+
+class InferFastPath:
+    """ASGI middleware: POST /v2/models/{name}[/versions/{v}]/infer bypasses FastAPI."""
+
+    def __init__(self, app, handler: InferHandler, max_request_bytes: int) -> None:
+        self._app = app
+        self._handler = handler
+        self._limit = max_request_bytes
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            match = INFER_PATH.match(scope["path"])
+            if match:
+                await self._serve(scope, receive, send, match.group(1), match.group(2))
+                return
+        await self._app(scope, receive, send)
+
+    async def _serve(self, scope, receive, send, model: str, version: str | None) -> None:
+        header_length = None
+        declared = None
+        for key, value in scope["headers"]:
+            if key == b"inference-header-content-length":
+                header_length = value.decode("latin-1")
+            elif key == b"content-length":
+                declared = value
+        try:
+            body = await read_body(receive, declared, self._limit)
+        except EngineError as exc:
+            reply = InferReply(exc.status, error_body(exc.message))
+        except _Disconnected:
+            return
+        else:
+            reply = await self._handler.handle(model, version, body, header_length)
+        await send({"type": "http.response.start", "status": reply.status, "headers": reply.headers()})
+        await send({"type": "http.response.body", "body": reply.body})
+
+
+class _Disconnected(Exception):
+    pass
+
+
+async def read_body(receive, declared_length: bytes | None, limit: int) -> bytes:
+    """Read the whole request body, refusing (413) anything over `limit` before buffering it."""
+    if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
+        raise PayloadTooLarge(f"request body of {int(declared_length)} bytes exceeds the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -1,0 +1,61 @@
+"""Run the engine under uvicorn on an already-bound socket, so the real port is known up front."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sys
+
+import uvicorn
+
+from mohawk_engine import __version__
+from mohawk_engine.api.app import create_app
+from mohawk_engine.config import EngineConfig
+from mohawk_engine.engine import Engine
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(config: EngineConfig) -> None:
+    logging.basicConfig(
+        level=config.logging.level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    engine = Engine(config)
+    sock = bind(config.server.host, config.server.port)
+    host, port = sock.getsockname()[:2]
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+    (engine.state_dir / "engine.json").write_text(
+        json.dumps({"url": url, "pid": os.getpid(), "worker_id": engine.worker_id, "version": __version__})
+    )
+    print(f"Mohawk engine {__version__} listening on {url}", flush=True)
+    print(f"  worker id:        {engine.worker_id}", flush=True)
+    print(f"  state:            {engine.store.path}", flush=True)
+    print(f"  model repository: {engine.repository.root}", flush=True)
+    uv_config = uvicorn.Config(
+        create_app(engine),
+        loop="uvloop" if _has("uvloop") else "asyncio",
+        http="httptools" if _has("httptools") else "h11",
+        log_level=config.logging.level if config.logging.level != "debug" else "debug",
+        access_log=False,
+        timeout_keep_alive=int(config.server.keep_alive_s),
+        lifespan="on",
+    )
+    uvicorn.Server(uv_config).run(sockets=[sock])
+
+
+def _has(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True

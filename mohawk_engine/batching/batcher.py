@@ -1,0 +1,165 @@
+"""Dynamic batching: whole requests merge along dim 0, in arrival order, never split.
+
+A batch is formed only when the executor has a free slot (a free replica, or room in the
+pipeline), so while every replica is busy requests accumulate and the next batch is
+larger: throughput adapts to load without a long fixed delay. `max_queue_delay_us`
+additionally holds a batch open, counted from the oldest request's arrival.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from typing import Protocol
+
+import numpy as np
+
+from mohawk_engine.batching.request import PendingRequest
+from mohawk_engine.errors import BadRequest, InferenceFailed, QueueFull, RequestTimeout, SessionNotReady
+from mohawk_engine.schemas import BatchingConfig
+
+
+class BatchExecutor(Protocol):
+    """Runs merged batches; `capacity` batches may be in flight at once."""
+
+    capacity: int
+
+    async def execute(self, batch: list[PendingRequest]) -> list[dict[str, np.ndarray]]: ...
+
+
+class DynamicBatcher:
+    def __init__(self, session_name: str, config: BatchingConfig, executor: BatchExecutor) -> None:
+        self._name = session_name
+        self._config = config
+        self._executor = executor
+        self._max_rows = config.max_batch_size if config.enabled else 0
+        self._delay_ns = config.max_queue_delay_us * 1000 if config.enabled else 0
+        self._timeout_s = config.timeout_ms / 1000
+        self._queue: deque[PendingRequest] = deque()
+        self._wakeup = asyncio.Event()
+        self._slot_freed = asyncio.Event()
+        self._free_slots = executor.capacity
+        self._accepting = True
+        self._task: asyncio.Task | None = None
+        self._inflight: set[asyncio.Task] = set()
+
+    @property
+    def queue_depth(self) -> int:
+        return len(self._queue)
+
+    @property
+    def batches_in_flight(self) -> int:
+        return len(self._inflight)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._form_batches(), name=f"batcher-{self._name}")
+
+    async def submit(self, inputs: dict[str, np.ndarray], rows: int) -> dict[str, np.ndarray]:
+        """Queue one request and wait for its own rows of the batch result."""
+        if not self._accepting:
+            raise SessionNotReady(f"session '{self._name}' is draining and accepts no new requests")
+        if len(self._queue) >= self._config.max_queue_size:
+            raise QueueFull(
+                f"session '{self._name}' queue is full ({self._config.max_queue_size} requests waiting); retry later"
+            )
+        if self._max_rows and rows > self._max_rows:
+            raise BadRequest(
+                f"request has batch size {rows} but session '{self._name}' allows at most {self._max_rows} rows"
+            )
+        loop = asyncio.get_running_loop()
+        request = PendingRequest(inputs, rows, loop.create_future(), time.perf_counter_ns(), PendingRequest.key_of(inputs))
+        request.timer = loop.call_later(self._timeout_s, self._expire, request)
+        self._queue.append(request)
+        self._wakeup.set()
+        try:
+            return await request.future
+        finally:
+            request.timer.cancel()
+
+    def _expire(self, request: PendingRequest) -> None:
+        if not request.future.done():
+            request.future.set_exception(
+                RequestTimeout(f"request to session '{self._name}' timed out after {self._config.timeout_ms} ms")
+            )
+
+    async def drain(self) -> None:
+        """Stop accepting, let every queued and running batch finish, then stop."""
+        self._accepting = False
+        while self._queue or self._inflight:
+            self._wakeup.set()
+            await asyncio.sleep(0.01)
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _form_batches(self) -> None:
+        while True:
+            while self._free_slots == 0:
+                self._slot_freed.clear()
+                await self._slot_freed.wait()
+            while not self._queue:
+                self._wakeup.clear()
+                await self._wakeup.wait()
+            batch, rows, blocked = self._take()
+            if batch and self._delay_ns and not blocked and rows < self._max_rows:
+                rows = await self._hold_open(batch, rows)
+            if batch:
+                self._free_slots -= 1
+                task = asyncio.get_running_loop().create_task(self._dispatch(batch))
+                self._inflight.add(task)
+                task.add_done_callback(self._inflight.discard)
+
+    def _take(self, batch: list[PendingRequest] | None = None, rows: int = 0) -> tuple[list[PendingRequest], int, bool]:
+        """Move compatible requests from the queue head into the batch; stop at the first misfit."""
+        batch = batch if batch is not None else []
+        queue = self._queue
+        while queue:
+            head = queue[0]
+            if head.future.done():
+                queue.popleft()
+                continue
+            if batch and (
+                not self._max_rows or head.shape_key != batch[0].shape_key or rows + head.rows > self._max_rows
+            ):
+                return batch, rows, True
+            batch.append(queue.popleft())
+            rows += head.rows
+            if not self._max_rows:
+                return batch, rows, True
+        return batch, rows, False
+
+    async def _hold_open(self, batch: list[PendingRequest], rows: int) -> int:
+        deadline_ns = batch[0].enqueued_ns + self._delay_ns
+        while rows < self._max_rows:
+            remaining = (deadline_ns - time.perf_counter_ns()) / 1e9
+            if remaining <= 0:
+                break
+            self._wakeup.clear()
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), remaining)
+            except TimeoutError:
+                break
+            _, rows, blocked = self._take(batch, rows)
+            if blocked:
+                break
+        return rows
+
+    async def _dispatch(self, batch: list[PendingRequest]) -> None:
+        start = time.perf_counter_ns()
+        for request in batch:
+            request.timings["queue_ns"] = start - request.enqueued_ns
+        try:
+            results = await self._executor.execute(batch)
+        except Exception as exc:  # the runtime failed; every caller in the batch is told why
+            failure = InferenceFailed(f"session '{self._name}' failed to run a batch: {exc}")
+            for request in batch:
+                if not request.future.done():
+                    request.future.set_exception(failure)
+        else:
+            for request, outputs in zip(batch, results):
+                if not request.future.done():
+                    request.future.set_result(outputs)
+        finally:
+            self._free_slots += 1
+            self._slot_freed.set()

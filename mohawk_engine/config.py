@@ -1,0 +1,67 @@
+"""Engine configuration: a TOML file, then command-line overrides."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing, unreadable or invalid; the message says where."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServerConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8003, ge=0, le=65535)
+    max_request_bytes: int = Field(64 * 1024 * 1024, ge=1024)
+    keep_alive_s: float = Field(30.0, gt=0)
+
+
+class PathsConfig(_Section):
+    model_repository: Path = Path("models")
+    state_dir: Path = Path("state")
+
+
+class RuntimeConfig(_Section):
+    torch_threads: int = Field(0, ge=0, description="torch intra-op threads for the process; 0 = torch's default")
+    warmup_batches: int = Field(2, ge=0, le=100)
+
+
+class LoggingConfig(_Section):
+    level: str = Field("info", pattern="^(debug|info|warning|error)$")
+
+
+class EngineConfig(_Section):
+    server: ServerConfig = Field(default_factory=ServerConfig)
+    paths: PathsConfig = Field(default_factory=PathsConfig)
+    runtime: RuntimeConfig = Field(default_factory=RuntimeConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+
+def load_config(path: Path | None) -> EngineConfig:
+    """Read `path` (or defaults when None); relative paths resolve against the file's folder."""
+    if path is None:
+        return EngineConfig()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    try:
+        config = EngineConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"config file {path} is invalid: {problems}") from exc
+    base = path.parent
+    config.paths.model_repository = (base / config.paths.model_repository).resolve()
+    config.paths.state_dir = (base / config.paths.state_dir).resolve()
+    return config

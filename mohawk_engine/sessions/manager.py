@@ -1,0 +1,146 @@
+"""The set of sessions on this engine: create, look up, stop, persist and restore."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from mohawk_engine.errors import BadRequest, Conflict, NotFound, SessionNotReady
+from mohawk_engine.placement.planner import plan_placement
+from mohawk_engine.repository.repository import ModelNotFound, ModelRepository
+from mohawk_engine.schemas import ModelInfo, PlacementPlan, SessionInfo, SessionSpec, SessionState
+from mohawk_engine.sessions.session import Session
+from mohawk_engine.store.sqlite import StateStore
+
+log = logging.getLogger("mohawk.sessions")
+
+_RESTORABLE = {SessionState.LOADING, SessionState.READY}
+
+
+class SessionManager:
+    def __init__(self, repository: ModelRepository, inventory, store: StateStore, warmup_batches: int = 2) -> None:
+        self._repository = repository
+        self._inventory = inventory
+        self._store = store
+        self._warmup_batches = warmup_batches
+        self._sessions: dict[str, Session] = {}
+        self._loads: dict[str, asyncio.Task] = {}
+        self._shutting_down = False
+
+    def get(self, name: str) -> Session:
+        session = self._sessions.get(name)
+        if session is None or session.state is SessionState.STOPPED:
+            raise NotFound(f"unknown session '{name}'; sessions: {', '.join(self._active_names()) or 'none'}")
+        return session
+
+    def ready(self, name: str) -> Session:
+        """The session to route an inference to: 404 when unknown, 503 while not READY."""
+        session = self._sessions.get(name)
+        if session is None or session.state is SessionState.STOPPED:
+            raise NotFound(f"unknown model '{name}'; ready models: {', '.join(self._ready_names()) or 'none'}")
+        if session.state is not SessionState.READY:
+            detail = f": {session.reason}" if session.reason else ""
+            raise SessionNotReady(f"model '{name}' is {session.state.value}, not READY{detail}")
+        return session
+
+    def list(self) -> list[SessionInfo]:
+        return [s.info() for s in self._sessions.values() if s.state is not SessionState.STOPPED]
+
+    def all_settled(self) -> bool:
+        return not any(s.state is SessionState.LOADING for s in self._sessions.values())
+
+    def _active_names(self) -> list[str]:
+        return [n for n, s in self._sessions.items() if s.state is not SessionState.STOPPED]
+
+    def _ready_names(self) -> list[str]:
+        return [n for n, s in self._sessions.items() if s.state is SessionState.READY]
+
+    def plan(self, spec: SessionSpec) -> PlacementPlan:
+        model = self.model(spec.model)
+        return plan_placement(model, spec.device_map, self._inventory)
+
+    def model(self, name: str) -> ModelInfo:
+        """The repository entry for `name`: 404 when unknown, 400 when the name is unsafe."""
+        try:
+            return self._repository.get(name)
+        except ModelNotFound as exc:
+            raise NotFound(str(exc.args[0]) if exc.args else f"unknown model '{name}'") from exc
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
+
+    async def create(self, spec: SessionSpec) -> SessionInfo:
+        """Register the session and start loading it in the background; returns at once (LOADING)."""
+        existing = self._sessions.get(spec.name)
+        if existing is not None and existing.state not in (SessionState.STOPPED, SessionState.FAILED):
+            raise Conflict(f"session '{spec.name}' already exists and is {existing.state.value}; delete it first")
+        model = self.model(spec.model)
+        if existing is not None:
+            await existing.stop()
+        version = 1
+        self._store.save_session(spec, SessionState.LOADING, None, version)
+        session = self._start(spec, model, version)
+        return session.info()
+
+    def _start(self, spec: SessionSpec, model, version: int, created_at: float | None = None) -> Session:
+        session = Session(
+            spec, model, self._repository.path_of(spec.model), version, created_at, on_state=self._persist_state
+        )
+        self._sessions[spec.name] = session
+        task = asyncio.get_running_loop().create_task(session.load(self._inventory, self._warmup_batches))
+        self._loads[spec.name] = task
+        task.add_done_callback(lambda _t, name=spec.name: self._loads.pop(name, None))
+        return session
+
+    def _persist_state(self, session: Session, state: SessionState, reason: str | None) -> None:
+        if not self._shutting_down:
+            self._store.set_state(session.name, state, reason)
+
+    async def delete(self, name: str) -> SessionInfo:
+        session = self.get(name)
+        load = self._loads.get(name)
+        if load is not None:
+            load.cancel()
+            await asyncio.gather(load, return_exceptions=True)
+        await session.stop()
+        return session.info()
+
+    async def wait_loaded(self, name: str) -> None:
+        load = self._loads.get(name)
+        if load is not None:
+            await asyncio.shield(load)
+
+    async def restore(self) -> None:
+        """Bring back the sessions that were serving (or loading) when the engine last stopped."""
+        for record in self._store.sessions():
+            if record.state not in _RESTORABLE:
+                if record.state is SessionState.FAILED:
+                    self._restore_failed(record)
+                continue
+            try:
+                model = self._repository.get(record.spec.model)
+            except (ModelNotFound, ValueError) as exc:
+                self._store.set_state(record.name, SessionState.FAILED, f"model unavailable on restore: {exc}")
+                self._restore_failed(record)
+                continue
+            log.info("restoring session %s", record.name)
+            self._start(record.spec, model, record.version, record.created_at)
+
+    def _restore_failed(self, record: SessionInfo) -> None:
+        """FAILED sessions stay visible with their reason after a restart, without reloading."""
+        try:
+            model = self._repository.get(record.spec.model)
+            path = self._repository.path_of(record.spec.model)
+        except (ModelNotFound, ValueError):
+            return
+        session = Session(record.spec, model, path, record.version, record.created_at, on_state=self._persist_state)
+        session.state, session.reason = SessionState.FAILED, record.reason
+        self._sessions[record.name] = session
+
+    async def shutdown(self) -> None:
+        """Drain every session; their stored state stays as it was so they come back on restart."""
+        self._shutting_down = True
+        for task in list(self._loads.values()):
+            task.cancel()
+        await asyncio.gather(*self._loads.values(), return_exceptions=True)
+        sessions = [s for s in self._sessions.values() if s.state is SessionState.READY]
+        await asyncio.gather(*(s.stop() for s in sessions), return_exceptions=True)

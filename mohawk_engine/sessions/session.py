@@ -1,0 +1,133 @@
+"""A session: one deployed model with its placement, executor and batcher, and its lifecycle.
+
+LOADING -> READY -> DRAINING -> STOPPED, or FAILED with a reason at any point of loading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from mohawk_engine.batching.batcher import DynamicBatcher
+from mohawk_engine.errors import SessionNotReady
+from mohawk_engine.placement.planner import plan_placement
+from mohawk_engine.replicas.pipeline import PipelineExecutor
+from mohawk_engine.replicas.pool import ReplicaPool
+from mohawk_engine.runtime.loader import build_pipeline_stages, build_replicas
+from mohawk_engine.schemas import ModelInfo, PlacementPlan, SessionInfo, SessionSpec, SessionState
+from mohawk_engine.sessions.warmup import warmup_inputs
+
+log = logging.getLogger("mohawk.session")
+
+StateListener = Callable[["Session", SessionState, str | None], None]
+
+
+class Session:
+    def __init__(
+        self,
+        spec: SessionSpec,
+        model: ModelInfo,
+        model_path: Path,
+        version: int = 1,
+        created_at: float | None = None,
+        on_state: StateListener | None = None,
+    ) -> None:
+        self.spec = spec
+        self.model = model
+        self.model_path = model_path
+        self.version = version
+        self.state = SessionState.LOADING
+        self.reason: str | None = None
+        self.plan: PlacementPlan | None = None
+        self.executor: ReplicaPool | PipelineExecutor | None = None
+        self.batcher: DynamicBatcher | None = None
+        self.created_at = created_at or time.time()
+        self.updated_at = self.created_at
+        self._on_state = on_state
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def info(self) -> SessionInfo:
+        return SessionInfo(
+            spec=self.spec,
+            state=self.state,
+            reason=self.reason,
+            version=self.version,
+            format=self.model.format.value,
+            inputs=self.model.inputs,
+            outputs=self.model.outputs,
+            plan=self.plan,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
+
+    def _set_state(self, state: SessionState, reason: str | None = None) -> None:
+        self.state, self.reason, self.updated_at = state, reason, time.time()
+        log.info("session %s: %s%s", self.name, state.value, f" ({reason})" if reason else "")
+        if self._on_state:
+            self._on_state(self, state, reason)
+
+    async def load(self, inventory, warmup_batches: int) -> None:
+        """Plan, build runners off the event loop, warm up, then go READY; any failure -> FAILED."""
+        self._set_state(SessionState.LOADING)
+        try:
+            self.plan = plan_placement(self.model, self.spec.device_map, inventory)
+            if not self.plan.fits:
+                raise RuntimeError("; ".join(self.plan.notes) or "the model does not fit the requested devices")
+            self.executor = await asyncio.to_thread(self._build_executor)
+            await self._warm_up(warmup_batches)
+        except Exception as exc:
+            await self._close_executor()
+            self._set_state(SessionState.FAILED, _plain_reason(exc))
+            return
+        self.batcher = DynamicBatcher(self.name, self.spec.batching, self.executor)
+        self.batcher.start()
+        self._set_state(SessionState.READY)
+
+    def _build_executor(self) -> ReplicaPool | PipelineExecutor:
+        device_map = self.spec.device_map
+        if self.plan.strategy == "pipeline":
+            stages = build_pipeline_stages(self.model, self.model_path, self.plan, device_map)
+            return PipelineExecutor(self.name, stages, device_map.micro_batch_size)
+        return ReplicaPool(self.name, build_replicas(self.model, self.model_path, self.plan, device_map))
+
+    async def _warm_up(self, batches: int) -> None:
+        rows_options = [1, self.spec.batching.max_batch_size] if self.model.batchable else [1]
+        for i in range(batches):
+            inputs = warmup_inputs(self.model.inputs, rows_options[i % len(rows_options)])
+            await self.executor.run_on_each(inputs)
+
+    async def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if self.state is not SessionState.READY or self.batcher is None:
+            raise SessionNotReady(f"session '{self.name}' is {self.state.value}, not READY")
+        rows = next(iter(inputs.values())).shape[0] if self.model.batchable else 1
+        return await self.batcher.submit(inputs, rows)
+
+    async def stop(self) -> None:
+        """Drain: stop accepting, finish every queued request, release the devices."""
+        if self.state in (SessionState.STOPPED, SessionState.DRAINING):
+            return
+        if self.state is SessionState.READY:
+            self._set_state(SessionState.DRAINING)
+            await self.batcher.drain()
+        await self._close_executor()
+        self._set_state(SessionState.STOPPED, self.reason if self.state is SessionState.FAILED else None)
+
+    async def _close_executor(self) -> None:
+        if self.executor is not None:
+            executor, self.executor = self.executor, None
+            await asyncio.to_thread(executor.close)
+
+
+def _plain_reason(exc: BaseException) -> str:
+    message = str(exc).strip() or exc.__class__.__name__
+    if isinstance(exc, MemoryError):
+        return "out of memory while loading the model"
+    return message.splitlines()[0] if len(message) > 500 else message
