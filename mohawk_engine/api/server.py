@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import signal
 import socket
 import sys
+import threading
+from collections.abc import Iterator
 
 import uvicorn
 
@@ -50,7 +54,27 @@ def serve(config: EngineConfig) -> None:
         timeout_keep_alive=int(config.server.keep_alive_s),
         lifespan="on",
     )
-    uvicorn.Server(uv_config).run(sockets=[sock])
+    _Server(uv_config).run(sockets=[sock])
+
+
+class _Server(uvicorn.Server):
+    """SIGTERM / SIGINT drain the engine and exit with status 0.
+
+    uvicorn re-raises the signal after its graceful shutdown, which makes a clean stop look
+    like a kill to supervisors; the drain has already happened, so exit normally instead.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def _has(module: str) -> bool:

@@ -15,7 +15,7 @@ from mohawk_engine.errors import NotFound, SessionNotReady
 from mohawk_engine.schemas import TensorSpec
 from mohawk_engine.sessions.session import Session
 
-EXTENSIONS = ["binary_tensor_data", "model_configuration"]
+EXTENSIONS = ["binary_tensor_data", "model_configuration", "statistics"]
 _PLATFORMS = {"onnx": ("onnxruntime_onnx", "onnxruntime"), "torchscript": ("pytorch_libtorch", "pytorch")}
 _CONFIG_TYPES = {"BYTES": "TYPE_STRING"}
 
@@ -99,6 +99,11 @@ def build_v2_router(handler: InferHandler, max_request_bytes: int) -> APIRouter:
         engine = _engine(request)
         return Response(status_code=200 if engine.live and engine.sessions.all_settled() else 503)
 
+    @router.get("/models/stats")
+    async def all_stats(request: Request) -> dict:
+        sessions = _engine(request).sessions
+        return {"model_stats": [sessions.get(info.name).triton_stats() for info in sessions.list()]}
+
     @router.get("/models/{name}")
     @router.get("/models/{name}/versions/{version}")
     async def metadata(name: str, request: Request, version: str | None = None) -> dict:
@@ -118,6 +123,11 @@ def build_v2_router(handler: InferHandler, max_request_bytes: int) -> APIRouter:
     @router.get("/models/{name}/versions/{version}/config")
     async def config(name: str, request: Request, version: str | None = None) -> dict:
         return model_config(_session(request, name, version))
+
+    @router.get("/models/{name}/stats")
+    @router.get("/models/{name}/versions/{version}/stats")
+    async def stats(name: str, request: Request, version: str | None = None) -> dict:
+        return {"model_stats": [_session(request, name, version).triton_stats()]}
 
     @router.post("/models/{name}/infer")
     @router.post("/models/{name}/versions/{version}/infer")

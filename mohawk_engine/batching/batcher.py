@@ -18,6 +18,7 @@ import numpy as np
 from mohawk_engine.batching.request import PendingRequest
 from mohawk_engine.errors import BadRequest, InferenceFailed, QueueFull, RequestTimeout, SessionNotReady
 from mohawk_engine.schemas import BatchingConfig
+from mohawk_engine.telemetry.stats import SessionStats
 
 
 class BatchExecutor(Protocol):
@@ -29,8 +30,11 @@ class BatchExecutor(Protocol):
 
 
 class DynamicBatcher:
-    def __init__(self, session_name: str, config: BatchingConfig, executor: BatchExecutor) -> None:
+    def __init__(
+        self, session_name: str, config: BatchingConfig, executor: BatchExecutor, stats: SessionStats | None = None
+    ) -> None:
         self._name = session_name
+        self.stats = stats or SessionStats()
         self._config = config
         self._executor = executor
         self._max_rows = config.max_batch_size if config.enabled else 0
@@ -149,9 +153,11 @@ class DynamicBatcher:
         start = time.perf_counter_ns()
         for request in batch:
             request.timings["queue_ns"] = start - request.enqueued_ns
+        ok = True
         try:
             results = await self._executor.execute(batch)
         except Exception as exc:  # the runtime failed; every caller in the batch is told why
+            ok = False
             failure = InferenceFailed(f"session '{self._name}' failed to run a batch: {exc}")
             for request in batch:
                 if not request.future.done():
@@ -161,5 +167,21 @@ class DynamicBatcher:
                 if not request.future.done():
                     request.future.set_result(outputs)
         finally:
+            self._record(batch, ok)
             self._free_slots += 1
             self._slot_freed.set()
+
+    def _record(self, batch: list[PendingRequest], ok: bool) -> None:
+        end = time.perf_counter_ns()
+        stats = self.stats
+        if ok:
+            timings = batch[0].timings
+            stats.record_batch(
+                sum(r.rows for r in batch),
+                len(batch),
+                timings.get("input_ns", 0),
+                timings.get("compute_ns", 0),
+                timings.get("output_ns", 0),
+            )
+        for request in batch:
+            stats.record_request(ok, end - request.enqueued_ns, request.timings.get("queue_ns"))

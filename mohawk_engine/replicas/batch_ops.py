@@ -31,10 +31,18 @@ def split_outputs(outputs: dict[str, np.ndarray], batch: list[PendingRequest]) -
 
 def run_batch(runner: Runner, batch: list[PendingRequest]) -> list[dict[str, np.ndarray]]:
     """Merge, run and split on the replica's own thread, keeping that work off the event loop."""
-    merged = merge_inputs(batch)
     started = time.perf_counter_ns()
+    merged = merge_inputs(batch)
+    merged_at = time.perf_counter_ns()
     outputs = runner.run(merged)
-    compute_ns = time.perf_counter_ns() - started
+    computed_at = time.perf_counter_ns()
+    results = split_outputs(outputs, batch)
+    record_timings(batch, merged_at - started, computed_at - merged_at, time.perf_counter_ns() - computed_at)
+    return results
+
+
+def record_timings(batch: list[PendingRequest], input_ns: int, compute_ns: int, output_ns: int) -> None:
     for request in batch:
+        request.timings["input_ns"] = input_ns
         request.timings["compute_ns"] = compute_ns
-    return split_outputs(outputs, batch)
+        request.timings["output_ns"] = output_ns

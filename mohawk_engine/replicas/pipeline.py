@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from mohawk_engine.batching.request import PendingRequest
-from mohawk_engine.replicas.batch_ops import merge_inputs, split_outputs
+from mohawk_engine.replicas.batch_ops import merge_inputs, record_timings, split_outputs
 from mohawk_engine.runtime.base import Runner
 
 
@@ -29,18 +29,19 @@ class PipelineExecutor:
         self.stage_busy_ns = [0] * len(stages)
 
     async def execute(self, batch: list[PendingRequest]) -> list[dict[str, np.ndarray]]:
+        started = time.perf_counter_ns()
         merged = merge_inputs(batch)
         rows = next(iter(merged.values())).shape[0]
         size = self._micro_batch_size or max(1, math.ceil(rows / len(self.stages)))
-        started = time.perf_counter_ns()
+        merged_at = time.perf_counter_ns()
         chunks = await asyncio.gather(
             *(self._through_stages({k: v[i : i + size] for k, v in merged.items()}) for i in range(0, rows, size))
         )
-        compute_ns = time.perf_counter_ns() - started
-        for request in batch:
-            request.timings["compute_ns"] = compute_ns
+        computed_at = time.perf_counter_ns()
         outputs = chunks[0] if len(chunks) == 1 else {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}
-        return split_outputs(outputs, batch)
+        results = split_outputs(outputs, batch)
+        record_timings(batch, merged_at - started, computed_at - merged_at, time.perf_counter_ns() - computed_at)
+        return results
 
     async def _through_stages(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         loop = asyncio.get_running_loop()

@@ -1,6 +1,6 @@
 """The wire contract: pydantic models shared by the engine's server and its client."""
 
-from mohawk_engine.schemas.models import ModelFormat, ModelInfo, TensorSpec, V2Datatype
+from mohawk_engine.schemas.models import CutPoint, ModelFormat, ModelInfo, TensorSpec, V2Datatype
 from mohawk_engine.schemas.sessions import (
     BatchingConfig,
     DeviceMap,
@@ -14,6 +14,7 @@ from mohawk_engine.schemas.sessions import (
 from mohawk_engine.schemas.server import ErrorBody, ServerInfo
 
 __all__ = [
+    "CutPoint",
     "BatchingConfig",
     "DeviceMap",
     "DevicePlacement",

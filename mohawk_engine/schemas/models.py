@@ -41,6 +41,13 @@ class TensorSpec(BaseModel):
     shape: list[int]
 
 
+class CutPoint(BaseModel):
+    """A place where the pipeline strategy may cut the model into stages."""
+
+    name: str = Field(description="Tensor name (ONNX) or layer index (TorchScript) the cut falls after")
+    parameter_bytes_before: int = Field(description="Bytes of weights that lie before the cut")
+
+
 class ModelInfo(BaseModel):
     name: str
     format: ModelFormat
@@ -53,4 +60,6 @@ class ModelInfo(BaseModel):
     sequential: bool = Field(
         False, description="The model is a chain of layers that the pipeline strategy can split"
     )
+    cut_points: list[CutPoint] = Field(default_factory=list, description="Where a pipeline may split it")
     description: str = ""
+    error: str | None = Field(None, description="Why the file could not be read; sessions of it will fail")

@@ -60,7 +60,13 @@ class DeviceMap(BaseModel):
 class BatchingConfig(BaseModel):
     enabled: bool = True
     max_batch_size: int = Field(32, ge=1, le=65536)
-    max_queue_delay_us: int = Field(500, ge=0, le=10_000_000)
+    max_queue_delay_us: int = Field(
+        0,
+        ge=0,
+        le=10_000_000,
+        description="How long a batch may wait for more requests once a replica is free; "
+        "batches still form while every replica is busy",
+    )
     max_queue_size: int = Field(1024, ge=1, le=1_000_000)
     timeout_ms: int = Field(30_000, ge=1, le=3_600_000, description="Per-request time limit")
 
@@ -88,6 +94,8 @@ class DevicePlacement(BaseModel):
     parameter_bytes: int
     estimated_bytes: int
     free_bytes: int | None = None
+    first_cut: str | None = Field(None, description="pipeline: the cut this stage starts after (None: model inputs)")
+    last_cut: str | None = Field(None, description="pipeline: the cut this stage ends at (None: model outputs)")
 
 
 class PlacementPlan(BaseModel):

@@ -21,6 +21,7 @@ from mohawk_engine.replicas.pool import ReplicaPool
 from mohawk_engine.runtime.loader import build_pipeline_stages, build_replicas
 from mohawk_engine.schemas import ModelInfo, PlacementPlan, SessionInfo, SessionSpec, SessionState
 from mohawk_engine.sessions.warmup import warmup_inputs
+from mohawk_engine.telemetry.stats import SessionStats
 
 log = logging.getLogger("mohawk.session")
 
@@ -46,6 +47,7 @@ class Session:
         self.plan: PlacementPlan | None = None
         self.executor: ReplicaPool | PipelineExecutor | None = None
         self.batcher: DynamicBatcher | None = None
+        self.stats = SessionStats()
         self.created_at = created_at or time.time()
         self.updated_at = self.created_at
         self._on_state = on_state
@@ -68,6 +70,9 @@ class Session:
             updated_at=self.updated_at,
         )
 
+    def triton_stats(self) -> dict:
+        return self.stats.triton(self.name, str(self.version))
+
     def _set_state(self, state: SessionState, reason: str | None = None) -> None:
         self.state, self.reason, self.updated_at = state, reason, time.time()
         log.info("session %s: %s%s", self.name, state.value, f" ({reason})" if reason else "")
@@ -87,7 +92,7 @@ class Session:
             await self._close_executor()
             self._set_state(SessionState.FAILED, _plain_reason(exc))
             return
-        self.batcher = DynamicBatcher(self.name, self.spec.batching, self.executor)
+        self.batcher = DynamicBatcher(self.name, self.spec.batching, self.executor, self.stats)
         self.batcher.start()
         self._set_state(SessionState.READY)
 
