@@ -1,0 +1,1 @@
+"""Thin adapters that turn the Qt-free services' events into Qt signals for the views."""
