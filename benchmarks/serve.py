@@ -77,8 +77,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="shorter measurement windows")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--large-threads", type=int, default=2)
+    parser.add_argument("--stability", type=int, default=20, help="perf_analyzer --stability-percentage")
     args = parser.parse_args()
     window_ms = 2000 if args.quick else 5000
+    measure = {"max_trials": 8, "stability_percentage": args.stability}
     results: dict = {}
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,16 +94,16 @@ def main() -> int:
         try:
             batching = BatchingConfig(max_batch_size=32, max_queue_delay_us=0)
             asyncio.run(deploy(url, "mlp-tiny", "mlp-tiny", batching=batching, threads_per_replica=1))
-            rows, _ = perf_analyzer.run(url, "mlp-tiny", "32", measurement_ms=window_ms)
+            rows, _ = perf_analyzer.run(url, "mlp-tiny", "32", measurement_ms=window_ms, **measure)
             results["tiny_c32"] = vars(rows[0])
             results["tiny_c32_batch"] = formed_batch_size(url, "mlp-tiny")
-            rows, _ = perf_analyzer.run(url, "mlp-tiny", "1", measurement_ms=window_ms)
+            rows, _ = perf_analyzer.run(url, "mlp-tiny", "1", measurement_ms=window_ms, **measure)
             results["tiny_c1"] = vars(rows[0])
 
             asyncio.run(
                 deploy(url, "mlp-large", "mlp-large", batching=batching, threads_per_replica=args.large_threads)
             )
-            rows, _ = perf_analyzer.run(url, "mlp-large", "32", measurement_ms=window_ms * 2)
+            rows, _ = perf_analyzer.run(url, "mlp-large", "32", measurement_ms=window_ms * 2, **measure)
             results["large_c32"] = vars(rows[0])
             batch = formed_batch_size(url, "mlp-large")
             results["large_batch"] = batch

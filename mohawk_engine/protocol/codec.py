@@ -198,7 +198,9 @@ def _bad_shape(name: str, shape) -> ProtocolError:
 
 def _binary_size(name: str, parameters: dict, item: dict, binary: memoryview | None) -> int | None:
     if "shared_memory_region" in parameters:
-        raise ProtocolError(f"input '{name}' uses shared memory, which this server does not support; send its data in the body")
+        raise ProtocolError(
+            f"input '{name}' uses shared memory, which this server does not support; send its data in the body"
+        )
     size = parameters.get("binary_data_size")
     if size is None:
         if "data" not in item:
@@ -239,35 +241,45 @@ def _json_data_in(name: str, datatype: str, shape: list[int], count: int, data) 
     _check_count(name, shape, count, parsed.size)
     if parsed.size == 0:
         return np.empty(0, numpy_dtype(datatype))
-    return _cast_numbers(name, datatype, parsed)
+    return _cast_numbers(name, datatype, parsed, data)
 
 
-def _cast_numbers(name: str, datatype: str, parsed: np.ndarray) -> np.ndarray:
+def _cast_numbers(name: str, datatype: str, parsed: np.ndarray, data: list) -> np.ndarray:
     kind = parsed.dtype.kind
     if datatype == "BOOL":
         if kind != "b":
-            raise ProtocolError(f"input '{name}' is BOOL but its data holds {_kind_of_array(kind)}; expected true or false")
+            what = _kind_of_array(kind)
+            raise ProtocolError(f"input '{name}' is BOOL but its data holds {what}; expected true or false")
         return parsed
-    if kind not in "iuf":
-        raise ProtocolError(f"input '{name}' is {datatype} but its data holds {_kind_of_array(kind)}; expected numbers")
     target = numpy_dtype(datatype)
     if datatype != "BF16" and target.kind in "iu":
-        return _cast_integers(name, datatype, target, parsed)
+        return _cast_integers(name, datatype, target, parsed, data)
+    if kind not in "iuf":
+        raise ProtocolError(f"input '{name}' is {datatype} but its data holds {_kind_of_array(kind)}; expected numbers")
     with np.errstate(over="ignore"):
         if datatype == "BF16":
             return fp32_to_bf16(parsed.astype(np.float32))
         return parsed.astype(target, copy=False)
 
 
-def _cast_integers(name: str, datatype: str, target: np.dtype, parsed: np.ndarray) -> np.ndarray:
-    if parsed.dtype.kind == "f":
-        raise ProtocolError(f"input '{name}' is {datatype} but its data holds non-integer numbers; expected integers")
+def _cast_integers(name: str, datatype: str, target: np.dtype, parsed: np.ndarray, data: list) -> np.ndarray:
+    if parsed.dtype.kind not in "iu":
+        parsed = _python_integers(name, datatype, parsed.dtype.kind, data)
     info = np.iinfo(target)
     if int(parsed.min()) < info.min or int(parsed.max()) > info.max:
         raise ProtocolError(
             f"input '{name}' is {datatype} but its data holds values outside [{info.min}, {info.max}]"
         )
     return parsed.astype(target, copy=False)
+
+
+def _python_integers(name: str, datatype: str, kind: str, data: list) -> np.ndarray:
+    """Integers numpy could not fit in one dtype (e.g. 2**63 beside 0) as an object array of ints."""
+    values = np.array(data, dtype=object) if kind in "fO" else None
+    if values is None or not all(type(value) is int for value in values.flat):
+        what = "values that are not integers" if kind in "fO" else _kind_of_array(kind)
+        raise ProtocolError(f"input '{name}' is {datatype} but its data holds {what}; expected integers")
+    return values
 
 
 def _json_bytes_in(name: str, shape: list[int], count: int, data: list) -> np.ndarray:
@@ -277,7 +289,9 @@ def _json_bytes_in(name: str, shape: list[int], count: int, data: list) -> np.nd
     try:
         array[:] = [s.encode() for s in strings]
     except UnicodeEncodeError:
-        raise ProtocolError(f"input '{name}' data holds a string that is not valid Unicode; expected UTF-8 text") from None
+        raise ProtocolError(
+            f"input '{name}' data holds a string that is not valid Unicode; expected UTF-8 text"
+        ) from None
     return array
 
 

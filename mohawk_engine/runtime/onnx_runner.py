@@ -17,6 +17,8 @@ class OnnxRunner:
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
+        # Spinning intra-op threads would take the cores the event loop and the other replicas need.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         providers = onnx_providers(device, tensorrt)
         try:
             self._session = ort.InferenceSession(model, sess_options=options, providers=providers)

@@ -169,12 +169,12 @@ def test_decodes_every_numeric_datatype_from_json(datatype):
 
 def test_decodes_extreme_integers_and_floats():
     body = request(
-        tensor("u", "UINT64", [1], [2**64 - 1]),
+        tensor("u", "UINT64", [2], [2**64 - 1, 0]),
         tensor("i", "INT64", [2], [-(2**63), 2**63 - 1]),
         tensor("h", "FP16", [2], [1e10, -0.5]),
     )
     u, i, h = decode_infer_request(body, None).inputs
-    assert u.data.tolist() == [2**64 - 1]
+    assert u.data.dtype == np.uint64 and u.data.tolist() == [2**64 - 1, 0]
     assert i.data.tolist() == [-(2**63), 2**63 - 1]
     assert h.data.tolist() == [float("inf"), -0.5]
 
@@ -302,10 +302,11 @@ ERRORS = {
     "strings for FP32": (request(tensor(data=["1", "2"])), None, "FP32 but its data holds strings"),
     "null in data": (request(tensor(data=[1.0, None])), None, "expected numbers"),
     "bools for INT32": (request(tensor(datatype="INT32", data=[True, False])), None, "holds booleans"),
-    "floats for INT32": (request(tensor(datatype="INT32", data=[1.5, 2])), None, "expected integers"),
+    "floats for INT32": (request(tensor(datatype="INT32", data=[1.5, 2])), None, "not integers; expected integers"),
     "out of range": (request(tensor(datatype="UINT8", data=[1, 256])), None, "outside [0, 255]"),
     "negative unsigned": (request(tensor(datatype="UINT32", data=[-1, 0])), None, "outside [0, 4294967295]"),
-    "huge integer": (request(tensor(datatype="INT64", data=[2**70, 1])), None, "expected numbers"),
+    "huge integer": (request(tensor(datatype="INT64", data=[2**70, 1])), None, "outside [-9223372036854775808, 9223"),
+    "null for INT32": (request(tensor(datatype="INT32", data=[1, None])), None, "values that are not integers"),
     "numbers for BOOL": (request(tensor(datatype="BOOL", data=[1, 0])), None, "expected true or false"),
     "numbers for BYTES": (request(tensor(datatype="BYTES", data=["a", 1])), None, "holds a number; expected strings"),
     "lone surrogate": (b'{"inputs":[{"name":"s","datatype":"BYTES","shape":[1],"data":["\\ud800"]}]}', None, "Unicode"),
@@ -511,10 +512,16 @@ def test_encodes_json_response():
 def test_encodes_binary_response_with_header_length():
     a = np.arange(4, dtype=np.int32).reshape(2, 2)
     b = np.array([True, False])
-    body, length = encode_infer_response("m", "2", None, [Tensor("a", "INT32", a.shape, a), Tensor("b", "BOOL", b.shape, b)], {"a"})
+    outputs = [Tensor("a", "INT32", a.shape, a), Tensor("b", "BOOL", b.shape, b)]
+    body, length = encode_infer_response("m", "2", None, outputs, {"a"})
     header = json.loads(body[:length])
     assert "id" not in header
-    assert header["outputs"][0] == {"name": "a", "datatype": "INT32", "shape": [2, 2], "parameters": {"binary_data_size": 16}}
+    assert header["outputs"][0] == {
+        "name": "a",
+        "datatype": "INT32",
+        "shape": [2, 2],
+        "parameters": {"binary_data_size": 16},
+    }
     assert header["outputs"][1]["data"] == [True, False]
     assert body[length:] == a.tobytes()
 
@@ -562,16 +569,17 @@ TRITON_INPUTS = [
 @pytest.mark.parametrize("binary", [True, False])
 @pytest.mark.parametrize("datatype,array", TRITON_INPUTS, ids=[d for d, _ in TRITON_INPUTS])
 def test_decodes_what_tritonclient_sends(datatype, array, binary):
-    inputs = [triton_input("in", array, datatype, binary), triton_input("extra", np.ones((1, 2), np.float32), "FP32", True)]
+    extra = np.ones((1, 2), np.float32)
+    inputs = [triton_input("in", array, datatype, binary), triton_input("extra", extra, "FP32", True)]
     outputs = [httpclient.InferRequestedOutput("out", binary_data=not binary), httpclient.InferRequestedOutput("other")]
     body, json_size = httpclient.InferenceServerClient.generate_request_body(
         inputs, outputs=outputs, request_id="rid-7", timeout=1000
     )
     decoded = decode_infer_request(body, json_size)
-    first, extra = decoded.inputs
+    first, extra_ = decoded.inputs
     assert (first.name, first.datatype, list(first.shape)) == ("in", datatype, list(array.shape))
     np.testing.assert_array_equal(first.data, array)
-    np.testing.assert_array_equal(extra.data, np.ones((1, 2), np.float32))
+    np.testing.assert_array_equal(extra_.data, extra)
     assert decoded.id == "rid-7"
     assert decoded.timeout_us == 1000
     assert decoded.outputs == [RequestedOutput("out", not binary), RequestedOutput("other", True)]

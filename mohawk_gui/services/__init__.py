@@ -1,0 +1,1 @@
+"""Qt-free services: console configuration, the bundled engine and the connection manager."""

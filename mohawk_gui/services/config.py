@@ -1,0 +1,110 @@
+"""The console's configuration: what `console.toml` may hold, validated with pydantic."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_WORKER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+# Sections whose changes only take effect after the console restarts.
+RESTART_REQUIRED_SECTIONS: frozenset[str] = frozenset({"bundled_engine"})
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TlsSettings(_Section):
+    verify: bool = Field(True, description="Check the worker's certificate")
+    ca: Path | None = Field(None, description="CA bundle (PEM) that signed the worker's certificate")
+    cert: Path | None = Field(None, description="Client certificate (PEM) for mutual TLS")
+    key: Path | None = Field(None, description="Private key (PEM) of the client certificate")
+
+    @model_validator(mode="after")
+    def _key_needs_cert(self) -> "TlsSettings":
+        if self.key is not None and self.cert is None:
+            raise ValueError("a client key needs its client certificate (tls.cert)")
+        return self
+
+
+class WorkerSettings(_Section):
+    name: str
+    url: str
+    token: str | None = Field(None, description="API token sent as 'Authorization: Bearer'")
+    tls: TlsSettings = Field(default_factory=TlsSettings)
+
+    @field_validator("name")
+    @classmethod
+    def _name_ok(cls, name: str) -> str:
+        if not _WORKER_NAME.match(name):
+            raise ValueError("name must start with a letter or digit and hold at most 64 letters, digits, '_', '.' or '-'")
+        return name
+
+    @field_validator("url")
+    @classmethod
+    def _url_ok(cls, url: str) -> str:
+        url = url.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s:]+(:\d{1,5})?(/\S*)?$", url):
+            raise ValueError("url must look like http://host:port or https://host:port")
+        return url
+
+    @field_validator("token")
+    @classmethod
+    def _empty_token_is_none(cls, token: str | None) -> str | None:
+        return token or None
+
+
+class RefreshSettings(_Section):
+    heartbeat_s: float = Field(1.0, ge=0.1, le=60, description="Health check and RTT measurement interval")
+    sessions_s: float = Field(2.0, ge=0.2, le=60, description="Session list refresh interval")
+    metrics_hz: float = Field(10.0, gt=0, le=50, description="Live metrics rate")
+    devices_hz: float = Field(2.0, gt=0, le=50, description="Live device utilization rate")
+    request_timeout_s: float = Field(5.0, ge=0.5, le=120, description="Time limit for one request to a worker")
+    reconnect_max_s: float = Field(30.0, ge=1, le=600, description="Longest wait between reconnect attempts")
+    chart_span_s: int = Field(600, ge=30, le=86_400, description="Seconds of history the charts keep")
+
+
+class AlertSettings(_Section):
+    latency_p99_ms: float = Field(250.0, gt=0, description="A session's p99 latency above this raises an alert")
+    rtt_ms: float = Field(200.0, gt=0, description="A worker's round trip above this raises an alert")
+    gpu_memory_pct: float = Field(90.0, gt=0, le=100, description="GPU memory use above this raises an alert")
+    queue_depth: int = Field(512, ge=1, description="A session's queue deeper than this raises an alert")
+    error_rate_pct: float = Field(1.0, ge=0, le=100, description="Failed requests above this share raise an alert")
+
+
+class BundledEngineSettings(_Section):
+    enabled: bool = Field(True, description="Start a local engine when no worker is configured")
+    keep_running: bool = Field(False, description="Leave the local engine running when the console exits")
+    port: int = Field(0, ge=0, le=65535, description="Loopback port; 0 picks a free one")
+    demo_models: bool = Field(True, description="Write the demo models into the local model repository")
+    data_dir: Path | None = Field(None, description="Where its models and state live; empty: the user data dir")
+    start_timeout_s: float = Field(60.0, ge=1, le=600)
+
+
+class ConsoleConfig(_Section):
+    workers: list[WorkerSettings] = Field(default_factory=list)
+    refresh: RefreshSettings = Field(default_factory=RefreshSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    bundled_engine: BundledEngineSettings = Field(default_factory=BundledEngineSettings)
+
+    @model_validator(mode="after")
+    def _unique_worker_names(self) -> "ConsoleConfig":
+        seen: set[str] = set()
+        for worker in self.workers:
+            if worker.name in seen:
+                raise ValueError(f"two workers are named {worker.name!r}; names must be unique")
+            seen.add(worker.name)
+        return self
+
+    def worker(self, name: str) -> WorkerSettings | None:
+        return next((worker for worker in self.workers if worker.name == name), None)
+
+
+def restart_required(before: ConsoleConfig, after: ConsoleConfig) -> list[str]:
+    """Names of the changed sections that only apply after a restart."""
+    return sorted(
+        section for section in RESTART_REQUIRED_SECTIONS if getattr(before, section) != getattr(after, section)
+    )

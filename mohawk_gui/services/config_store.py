@@ -1,0 +1,154 @@
+"""Read and write `console.toml`: validate first, write atomically, keep a backup, keep comments."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+
+import tomlkit
+from pydantic import ValidationError
+
+from mohawk_gui.services.config import ConsoleConfig
+from mohawk_gui.services.toml_merge import merge_into
+
+DEFAULT_CONFIG_TEXT = """\
+# Mohawk console configuration. The console validates this file before it saves it and
+# keeps the previous version next to it as console.toml.bak.
+
+# Workers the console connects to. With none listed, the console starts a local engine.
+# [[workers]]
+# name = "gpu-box-1"
+# url = "https://gpu-box-1:8003"
+# token = "..."                      # sent as 'Authorization: Bearer ...'
+# [workers.tls]
+# ca = "/etc/mohawk/ca.pem"          # CA bundle that signed the worker's certificate
+# cert = "/etc/mohawk/client.pem"    # client certificate for mutual TLS (optional)
+# key = "/etc/mohawk/client.key"
+
+[refresh]
+heartbeat_s = 1.0        # health check and round-trip measurement
+sessions_s = 2.0         # session list
+metrics_hz = 10.0        # live metrics
+devices_hz = 2.0         # device utilization
+request_timeout_s = 5.0
+reconnect_max_s = 30.0   # longest wait between reconnect attempts
+chart_span_s = 600       # history the charts keep
+
+[alerts]
+latency_p99_ms = 250.0
+rtt_ms = 200.0
+gpu_memory_pct = 90.0
+queue_depth = 512
+error_rate_pct = 1.0
+
+# The local engine started when no worker is listed (changes apply after a restart).
+[bundled_engine]
+enabled = true
+keep_running = false     # leave it running when the console exits
+port = 0                 # 0 picks a free loopback port
+demo_models = true
+"""
+
+
+class ConfigInvalid(ValueError):
+    """The text is not valid TOML or not a valid console configuration; `problems` says where."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def parse_config(text: str) -> ConsoleConfig:
+    """Validate TOML text as a console configuration; raises ConfigInvalid."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigInvalid([f"not valid TOML: {exc}"]) from exc
+    try:
+        return ConsoleConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigInvalid([_describe(error) for error in exc.errors()]) from exc
+
+
+def _describe(error: dict) -> str:
+    location = ".".join(str(part) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{location}: {message}" if location else message
+
+
+def render_config(config: ConsoleConfig, original_text: str) -> str:
+    """`config` written over `original_text`, keeping its comments, ordering and untouched values."""
+    document = tomlkit.parse(original_text)
+    full = config.model_dump(mode="json")
+    sparse = config.model_dump(mode="json", exclude_defaults=True)
+    merge_into(document, full, sparse)
+    return tomlkit.dumps(document)
+
+
+class ConfigStore:
+    """The console's config file, with one backup (`<name>.bak`) beside it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.backup_path = self.path.with_name(self.path.name + ".bak")
+
+    def ensure_exists(self) -> None:
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.path, DEFAULT_CONFIG_TEXT)
+
+    def read_text(self) -> str:
+        return self.path.read_text(encoding="utf-8") if self.path.exists() else DEFAULT_CONFIG_TEXT
+
+    def load(self) -> ConsoleConfig:
+        return parse_config(self.read_text())
+
+    def save_text(self, text: str) -> ConsoleConfig:
+        """Validate, back up the current file, then replace it atomically. Invalid text writes nothing."""
+        config = parse_config(text)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.exists():
+            _write_atomically(self.backup_path, self.path.read_text(encoding="utf-8"))
+        _write_atomically(self.path, text)
+        return config
+
+    def save(self, config: ConsoleConfig) -> ConsoleConfig:
+        """Write `config` into the file, keeping the operator's comments and ordering."""
+        return self.save_text(render_config(config, self.read_text()))
+
+    def has_backup(self) -> bool:
+        return self.backup_path.exists()
+
+    def restore_backup(self) -> ConsoleConfig:
+        """Swap the backup and the current file (so a restore can itself be undone)."""
+        if not self.backup_path.exists():
+            raise FileNotFoundError(f"no backup at {self.backup_path}")
+        backup_text = self.backup_path.read_text(encoding="utf-8")
+        config = parse_config(backup_text)
+        current_text = self.read_text()
+        _write_atomically(self.path, backup_text)
+        _write_atomically(self.backup_path, current_text)
+        return config
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file in the same folder, flush it to disk, then rename it over `path`."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
