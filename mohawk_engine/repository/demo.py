@@ -4,6 +4,7 @@
 - mlp-large (ONNX): 2048 -> 4096 -> 4096 -> 1000, about 117 MB of weights
 - add-sub (ONNX): OUTPUT0 = INPUT0 + INPUT1, OUTPUT1 = INPUT0 - INPUT1 on [-1, 16] FP32
 - identity-mixed (ONNX): passes through one tensor of each of several datatypes
+- identity-bf16 (ONNX): passes through a BF16 tensor
 """
 
 from __future__ import annotations
@@ -108,6 +109,16 @@ def identity_mixed_onnx() -> onnx.ModelProto:
     return _model(graph)
 
 
+def identity_bf16_onnx() -> onnx.ModelProto:
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["in_bf16"], ["out_bf16"], name="id_bf16")],
+        "identity-bf16",
+        [helper.make_tensor_value_info("in_bf16", TensorProto.BFLOAT16, ["batch", 4])],
+        [helper.make_tensor_value_info("out_bf16", TensorProto.BFLOAT16, ["batch", 4])],
+    )
+    return _model(graph)
+
+
 def _model(graph: onnx.GraphProto) -> onnx.ModelProto:
     model = helper.make_model(graph, opset_imports=OPSET, producer_name="mohawk-demo")
     model.ir_version = IR_VERSION
@@ -133,6 +144,7 @@ def write_demo_models(root: Path) -> list[Path]:
         ("mlp-large.onnx", mlp_onnx(mlp_weights(LARGE_LAYERS, seed=1), "mlp-large")),
         ("add-sub.onnx", add_sub_onnx()),
         ("identity-mixed.onnx", identity_mixed_onnx()),
+        ("identity-bf16.onnx", identity_bf16_onnx()),
     ):
         onnx.save(model, str(root / name))
         written.append(root / name)
