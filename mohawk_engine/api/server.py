@@ -55,6 +55,9 @@ def serve(config: EngineConfig) -> None:
         access_log=False,
         timeout_keep_alive=int(config.server.keep_alive_s),
         lifespan="on",
+        proxy_headers=False,
+        server_header=False,
+        date_header=False,
     )
     _Server(uv_config).run(sockets=[sock])
 

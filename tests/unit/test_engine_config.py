@@ -1,0 +1,59 @@
+"""The engine's TOML config: the example documents every option, bad files get clear errors."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from mohawk_engine.config import ConfigError, EngineConfig, load_config
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
+
+
+def option_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
+    paths = set()
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            paths |= option_paths(annotation, f"{prefix}{name}.")
+        else:
+            paths.add(f"{prefix}{name}")
+    return paths
+
+
+def toml_paths(table: dict, prefix: str = "") -> set[str]:
+    paths = set()
+    for key, value in table.items():
+        if isinstance(value, dict):
+            paths |= toml_paths(value, f"{prefix}{key}.")
+        else:
+            paths.add(f"{prefix}{key}")
+    return paths
+
+
+def test_example_documents_every_option_with_its_default():
+    documented = toml_paths(tomllib.loads(EXAMPLE.read_text()))
+    assert documented == option_paths(EngineConfig)
+    example = load_config(EXAMPLE)
+    assert example.model_dump(exclude={"paths"}) == EngineConfig().model_dump(exclude={"paths"})
+
+
+def test_unknown_option_is_named(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[server]\nhots = '0.0.0.0'\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "server.hots" in str(error.value)
+
+
+def test_invalid_value_and_invalid_toml(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[server]\nport = 70000\n")
+    with pytest.raises(ConfigError, match="server.port"):
+        load_config(path)
+    path.write_text("[server\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
