@@ -153,23 +153,30 @@ class DynamicBatcher:
         start = time.perf_counter_ns()
         for request in batch:
             request.timings["queue_ns"] = start - request.enqueued_ns
-        ok = True
         try:
-            results = await self._executor.execute(batch)
-        except Exception as exc:  # the runtime failed; every caller in the batch is told why
-            ok = False
-            failure = InferenceFailed(f"session '{self._name}' failed to run a batch: {exc}")
-            for request in batch:
-                if not request.future.done():
-                    request.future.set_exception(failure)
-        else:
-            for request, outputs in zip(batch, results):
-                if not request.future.done():
-                    request.future.set_result(outputs)
+            await self._run(batch)
         finally:
-            self._record(batch, ok)
             self._free_slots += 1
             self._slot_freed.set()
+
+    async def _run(self, batch: list[PendingRequest]) -> None:
+        try:
+            results = await self._executor.execute(batch)
+        except Exception as exc:
+            if len(batch) > 1:
+                # One request's data can break a whole batch; run each alone so only that caller fails.
+                for request in batch:
+                    await self._run([request])
+                return
+            failure = InferenceFailed(f"session '{self._name}' failed to run the request: {exc}")
+            if not batch[0].future.done():
+                batch[0].future.set_exception(failure)
+            self._record(batch, ok=False)
+            return
+        for request, outputs in zip(batch, results):
+            if not request.future.done():
+                request.future.set_result(outputs)
+        self._record(batch, ok=True)
 
     def _record(self, batch: list[PendingRequest], ok: bool) -> None:
         end = time.perf_counter_ns()

@@ -185,3 +185,35 @@ async def test_two_slots_run_batches_concurrently():
     executor.gate.set()
     await asyncio.gather(*calls)
     await batcher.drain()
+
+
+class PoisonExecutor(RecordingExecutor):
+    """Fails any batch that holds a NaN, as a runtime rejecting one caller's data would."""
+
+    async def execute(self, batch):
+        await self.gate.wait()
+        self.batches.append([r.rows for r in batch])
+        if any(np.isnan(r.inputs["x"]).any() for r in batch):
+            raise RuntimeError("input holds NaN")
+        merged = merge_inputs(batch)
+        return split_outputs({"y": merged["x"] * 2}, batch)
+
+
+async def test_one_bad_request_fails_alone_not_its_whole_batch():
+    executor = PoisonExecutor()
+    executor.gate.clear()
+    batcher = await start(BatchingConfig(max_batch_size=16), executor)
+    blocker = asyncio.ensure_future(batcher.submit(rows(1, 0), 1))
+    await asyncio.sleep(0.01)
+    good = [asyncio.ensure_future(batcher.submit(rows(2, 1.0), 2)) for _ in range(2)]
+    bad = asyncio.ensure_future(batcher.submit(rows(1, float("nan")), 1))
+    await asyncio.sleep(0.01)
+    executor.gate.set()
+    await blocker
+    for call in good:
+        assert np.all((await call)["y"] == 2.0)
+    with pytest.raises(InferenceFailed, match="NaN"):
+        await bad
+    assert executor.batches[1] == [2, 2, 1]
+    assert sorted(executor.batches[2:]) == [[1], [2], [2]]
+    await batcher.drain()
