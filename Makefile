@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh
 	VENV=$(VENV) scripts/bootstrap.sh
 
 run: $(STAMP)
-	$(BIN)/mohawk-engine serve --demo-models --model-repo $(VAR)/models --state-dir $(VAR)/state
+	$(BIN)/mohawk-gui
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from mohawk_engine.client import EngineClient
-from mohawk_engine.schemas import SessionInfo
+from mohawk_engine.schemas import ServerInfo, SessionInfo
 from mohawk_engine.schemas.telemetry import DevicesSnapshot, HealthReport, LogRecord, MetricsSnapshot, SessionEvent
 
 
@@ -23,6 +23,7 @@ class FleetHub(QObject):
     # worker, state ("connecting" | "online" | "degraded" | "offline"), reason or ""
     worker_state = pyqtSignal(str, str, str)
     worker_rtt = pyqtSignal(str, float)  # milliseconds
+    worker_info = pyqtSignal(str, object)  # ServerInfo: version, worker id, start time
     sessions = pyqtSignal(str, list)  # list[SessionInfo], the worker's full session list
     metrics = pyqtSignal(str, object)  # MetricsSnapshot
     devices = pyqtSignal(str, object)  # DevicesSnapshot
@@ -55,6 +56,9 @@ class FleetHub(QObject):
 
     def on_rtt(self, worker: str, rtt_ms: float) -> None:
         self.worker_rtt.emit(worker, rtt_ms)
+
+    def on_server_info(self, worker: str, info: ServerInfo) -> None:
+        self.worker_info.emit(worker, info)
 
     def on_sessions(self, worker: str, sessions: list[SessionInfo]) -> None:
         self.sessions.emit(worker, sessions)

@@ -9,8 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 _WORKER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
-# Sections whose changes only take effect after the console restarts.
-RESTART_REQUIRED_SECTIONS: frozenset[str] = frozenset({"bundled_engine"})
+# Settings that only take effect after the console restarts (the local engine is started once).
+RESTART_REQUIRED: tuple[str, ...] = (
+    "bundled_engine.enabled",
+    "bundled_engine.port",
+    "bundled_engine.demo_models",
+    "bundled_engine.data_dir",
+    "bundled_engine.start_timeout_s",
+)
 
 
 class _Section(BaseModel):
@@ -104,7 +110,12 @@ class ConsoleConfig(_Section):
 
 
 def restart_required(before: ConsoleConfig, after: ConsoleConfig) -> list[str]:
-    """Names of the changed sections that only apply after a restart."""
-    return sorted(
-        section for section in RESTART_REQUIRED_SECTIONS if getattr(before, section) != getattr(after, section)
-    )
+    """The changed settings (dotted paths) that only apply after a restart."""
+    return [path for path in RESTART_REQUIRED if _lookup(before, path) != _lookup(after, path)]
+
+
+def _lookup(config: ConsoleConfig, path: str) -> object:
+    value: object = config
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value

@@ -43,7 +43,8 @@ gpu_memory_pct = 90.0
 queue_depth = 512
 error_rate_pct = 1.0
 
-# The local engine started when no worker is listed (changes apply after a restart).
+# The local engine started when no worker is listed. keep_running applies when the
+# console exits; the other options after a restart.
 [bundled_engine]
 enabled = true
 keep_running = false     # leave it running when the console exits

@@ -24,7 +24,7 @@ def merge_into(container: Any, full: dict[str, Any], sparse: dict[str, Any]) -> 
         present = key in container
         if isinstance(value, dict):
             _merge_table(container, key, value, sparse.get(key, {}), present)
-        elif _is_table_list(value) and (not present or isinstance(container[key], AoT)):
+        elif _is_table_list_slot(container, key, value):
             _merge_table_list(container, key, value, sparse.get(key, value))
         elif present:
             if _plain(container[key]) != value:
@@ -52,6 +52,7 @@ def _merge_table_list(container: Any, key: str, full: list[dict], sparse: list[d
         if table is None:
             table = tomlkit.table()
             merge_into(table, item_sparse, item_sparse)
+            table.add(tomlkit.nl())
         else:
             merge_into(table, item_full, item_sparse)
         tables.append(table)
@@ -70,8 +71,10 @@ def _merge_table_list(container: Any, key: str, full: list[dict], sparse: list[d
         del container[key]
 
 
-def _is_table_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+def _is_table_list_slot(container: Any, key: str, value: Any) -> bool:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        return False
+    return isinstance(container[key], AoT) if key in container else bool(value)
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,1 @@
+"""Qt item models and recorders: the data behind the sessions and logs views."""

@@ -1,0 +1,22 @@
+"""TLS for worker connections: verify against a CA bundle, optionally present a client certificate."""
+
+from __future__ import annotations
+
+import ssl
+
+from mohawk_gui.services.config import TlsSettings
+
+
+def ssl_context(settings: TlsSettings) -> ssl.SSLContext:
+    """One context for both the REST client and the stream; raises OSError/SSLError on unreadable files."""
+    context = ssl.create_default_context(cafile=str(settings.ca) if settings.ca else None)
+    if not settings.verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if settings.cert is not None:
+        context.load_cert_chain(str(settings.cert), str(settings.key) if settings.key else None)
+    return context
+
+
+def is_tls(url: str) -> bool:
+    return url.lower().startswith("https://")

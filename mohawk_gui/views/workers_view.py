@@ -1,0 +1,182 @@
+"""Workers: the fleet table, add / remove / reconnect, and the selected worker's device cards."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PyQt6.QtCore import QItemSelectionModel, Qt
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mohawk_gui.adapters.fleet_tracker import FleetTracker
+from mohawk_gui.services.config_store import ConfigInvalid
+from mohawk_gui.services.console import Console
+from mohawk_gui.tables.workers_table import WorkersTableModel
+from mohawk_gui.theme import set_role
+from mohawk_gui.views.add_worker_dialog import AddWorkerDialog
+from mohawk_gui.views.device_cards_panel import DeviceCardsPanel
+from mohawk_gui.views.page import page_layout, section_label
+
+log = logging.getLogger(__name__)
+
+
+class WorkersView(QWidget):
+    def __init__(self, tracker: FleetTracker, console: Console, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tracker = tracker
+        self.console = console
+        self.dialog: AddWorkerDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        layout, header = page_layout(self, "Workers", "Engines this console connects to, their state and their devices.")
+        self.add_button = QPushButton("Add worker…")
+        set_role(self.add_button, "primary")
+        self.reconnect_button = QPushButton("Reconnect")
+        self.remove_button = QPushButton("Remove")
+        set_role(self.remove_button, "danger")
+        for button in (self.add_button, self.reconnect_button, self.remove_button):
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self.model = WorkersTableModel(tracker, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header_view = self.table.horizontalHeader()
+        header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header_view.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header_view.setStretchLastSection(True)
+
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        set_role(self.detail, "muted")
+        self.action_message = QLabel("")
+        self.action_message.setWordWrap(True)
+        set_role(self.action_message, "error")
+        self.action_message.hide()
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table)
+        top_layout.addWidget(self.detail)
+        top_layout.addWidget(self.action_message)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 6, 0, 0)
+        self.devices_title = section_label("Devices")
+        bottom_layout.addWidget(self.devices_title)
+        self.device_cards = DeviceCardsPanel()
+        bottom_layout.addWidget(self.device_cards)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([220, 430])
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+
+        self.add_button.clicked.connect(self.open_add_dialog)
+        self.reconnect_button.clicked.connect(self.reconnect_selected)
+        self.remove_button.clicked.connect(self.confirm_remove_selected)
+        self.table.selectionModel().selectionChanged.connect(self.refresh_selection)
+        self.model.modelReset.connect(self._select_first_if_none)
+        tracker.changed.connect(self.refresh_selection)
+        self._select_first_if_none()
+
+    def selected_worker(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.worker_at(rows[0].row()) if rows else None
+
+    def select_worker(self, worker: str) -> None:
+        row = self.model.row_of(worker)
+        if row >= 0:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            self.table.selectionModel().select(self.model.index(row, 0), flags)
+
+    def _select_first_if_none(self) -> None:
+        if self.selected_worker() is None and self.model.rowCount():
+            self.select_worker(self.model.worker_at(0))
+        self.refresh_selection()
+
+    def refresh_selection(self) -> None:
+        name = self.selected_worker()
+        worker = self.tracker.fleet.workers.get(name) if name else None
+        self.reconnect_button.setEnabled(worker is not None)
+        self.remove_button.setEnabled(worker is not None)
+        self.devices_title.setText(f"Devices of {name}" if name else "Devices")
+        self.device_cards.show_worker(worker)
+        if worker is None:
+            self.detail.setText("No worker selected." if self.model.rowCount() else "No workers: add one to begin.")
+            return
+        lines = [f"{worker.name}: {worker.state}" + (f" — {worker.reason}" if worker.reason else "")]
+        if worker.info is not None:
+            lines.append(f"worker id {worker.info.worker_id} · model repository {worker.info.model_repository}")
+        if worker.health is not None:
+            checks = [f"{check.name}: {check.message}" for check in worker.health.checks if check.status != "ok"]
+            if checks:
+                lines.append("health: " + "; ".join(checks))
+        self.detail.setText("\n".join(lines))
+
+    def open_add_dialog(self) -> AddWorkerDialog:
+        self.dialog = AddWorkerDialog(set(self.tracker.fleet.workers) | {w.name for w in self.console.config.workers}, parent=self)
+        self.dialog.accepted.connect(self._add_tested_worker)
+        self.dialog.open()
+        return self.dialog
+
+    def _add_tested_worker(self) -> None:
+        settings = self.dialog.tested_settings() if self.dialog else None
+        if settings is not None:
+            self._run(self.console.add_worker(settings), f"Could not add {settings.name}", select=settings.name)
+
+    def reconnect_selected(self) -> None:
+        name = self.selected_worker()
+        if name:
+            self._run(self.console.reconnect(name), f"Could not reconnect {name}")
+
+    def confirm_remove_selected(self) -> None:
+        name = self.selected_worker()
+        if not name:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove worker",
+            f"Remove {name} from the console? Its sessions keep running on the worker.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.buttonClicked.connect(lambda button: self.remove_worker(name) if button is yes else None)
+        self.confirm_box = box
+        box.open()
+
+    def remove_worker(self, name: str) -> asyncio.Future:
+        return self._run(self.console.remove_worker(name), f"Could not remove {name}")
+
+    def _run(self, action, failure: str, select: str | None = None) -> asyncio.Future:
+        self.action_message.hide()
+
+        async def run() -> None:
+            try:
+                await action
+            except (ConfigInvalid, OSError, ValueError, KeyError) as exc:
+                self.action_message.setText(f"{failure}: {exc}")
+                self.action_message.show()
+                return
+            if select:
+                self.select_worker(select)
+
+        return asyncio.ensure_future(run())

@@ -1,0 +1,1 @@
+"""Reusable widgets: charts, tiles, meters and device cards."""
