@@ -37,11 +37,22 @@ class LoggingConfig(_Section):
     level: str = Field("info", pattern="^(debug|info|warning|error)$")
 
 
+class TelemetryConfig(_Section):
+    log_file_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    log_file_backups: int = Field(5, ge=0, le=100)
+    log_buffer_records: int = Field(5000, ge=100, le=1_000_000)
+    stream_send_timeout_s: float = Field(10.0, gt=0, le=300)
+    stream_buffer_records: int = Field(1000, ge=10, le=100_000)
+    memory_warning_pct: float = Field(75.0, gt=0, le=100)
+    memory_critical_pct: float = Field(90.0, gt=0, le=100)
+
+
 class EngineConfig(_Section):
     server: ServerConfig = Field(default_factory=ServerConfig)
     paths: PathsConfig = Field(default_factory=PathsConfig)
     runtime: RuntimeConfig = Field(default_factory=RuntimeConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
 
 
 def load_config(path: Path | None) -> EngineConfig:

@@ -10,8 +10,13 @@ from mohawk_engine.config import EngineConfig
 from mohawk_engine.placement.devices import DeviceInventory
 from mohawk_engine.repository.repository import ModelRepository
 from mohawk_engine.schemas import ServerInfo
+from mohawk_engine.schemas.telemetry import DevicesSnapshot, HealthReport, MetricsSnapshot
 from mohawk_engine.sessions.manager import SessionManager
+from mohawk_engine.store.events import EventLog
 from mohawk_engine.store.sqlite import StateStore
+from mohawk_engine.telemetry.devices import DeviceSampler
+from mohawk_engine.telemetry.health import HealthMonitor, Thresholds
+from mohawk_engine.telemetry.logs import LogHub
 
 log = logging.getLogger("mohawk.engine")
 
@@ -26,8 +31,46 @@ class Engine:
         self.inventory = DeviceInventory()
         self.store = StateStore(self.state_dir / "mohawk.sqlite3")
         self.worker_id = self.store.worker_id()
-        self.sessions = SessionManager(self.repository, self.inventory, self.store, config.runtime.warmup_batches)
+        telemetry = config.telemetry
+        self.log_hub = LogHub(telemetry.log_buffer_records)
+        self.events = EventLog(self.store.path)
+        self.sessions = SessionManager(
+            self.repository,
+            self.inventory,
+            self.store,
+            config.runtime.warmup_batches,
+            events=self.events,
+            last_logs=lambda name: self.log_hub.query(source=name, limit=20),
+        )
+        self._device_sampler = DeviceSampler(self.worker_id)
+        self._devices: DevicesSnapshot | None = None
+        self.health = HealthMonitor(
+            self.worker_id,
+            self.state_dir,
+            self.devices,
+            lambda: [(s.metrics(), s.spec.batching.max_queue_size) for s in self.sessions.all_sessions()],
+            Thresholds(memory_pct=(telemetry.memory_warning_pct, telemetry.memory_critical_pct)),
+        )
         self.live = False
+
+    def metrics(self) -> MetricsSnapshot:
+        sessions = [s.metrics() for s in self.sessions.all_sessions()]
+        return MetricsSnapshot(
+            timestamp=time.time(),
+            worker_id=self.worker_id,
+            requests_per_s=sum(m.requests_per_s for m in sessions),
+            items_per_s=sum(m.items_per_s for m in sessions),
+            sessions=sessions,
+        )
+
+    def devices(self) -> DevicesSnapshot:
+        """At most two fresh samples a second, however many readers ask."""
+        if self._devices is None or time.time() - self._devices.timestamp >= 0.5:
+            self._devices = self._device_sampler.sample()
+        return self._devices
+
+    def health_report(self) -> HealthReport:
+        return self.health.report()
 
     def server_info(self) -> ServerInfo:
         return ServerInfo(
@@ -49,4 +92,5 @@ class Engine:
     async def stop(self) -> None:
         self.live = False
         await self.sessions.shutdown()
+        self.events.close()
         self.store.close()

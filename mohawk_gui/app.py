@@ -22,7 +22,6 @@ from mohawk_gui.services.config_store import ConfigStore
 from mohawk_gui.services.console import Console
 from mohawk_gui.theme import apply_theme
 
-
 log = logging.getLogger("mohawk_gui")
 
 

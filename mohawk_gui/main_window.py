@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self.config = ConfigView(console)
         self.logs = LogsView(hub)
         self.views: dict[str, QWidget] = dict(
-            zip(VIEW_NAMES, (self.dashboard, self.workers, self.sessions, self.benchmarks, self.config, self.logs))
+            zip(VIEW_NAMES, (self.dashboard, self.workers, self.sessions, self.benchmarks, self.config, self.logs), strict=True)
         )
 
         self.sidebar = QListWidget()

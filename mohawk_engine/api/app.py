@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from mohawk_engine import __version__
 from mohawk_engine.api.errors import install_error_handlers
 from mohawk_engine.api.infer import InferFastPath, InferHandler
+from mohawk_engine.api.observability import build_observability_router
+from mohawk_engine.api.stream import build_stream_router
 from mohawk_engine.api.v1 import build_v1_router
 from mohawk_engine.api.v2 import build_v2_router
 from mohawk_engine.engine import Engine
@@ -29,5 +31,7 @@ def create_app(engine: Engine) -> InferFastPath:
     limit = engine.config.server.max_request_bytes
     install_error_handlers(app)
     app.include_router(build_v1_router())
+    app.include_router(build_observability_router())
+    app.include_router(build_stream_router())
     app.include_router(build_v2_router(handler, limit))
     return InferFastPath(app, handler, limit)

@@ -8,12 +8,23 @@ otherwise cost more than the tiny models themselves; everything else goes to Fas
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from mohawk_engine.engine import Engine
-from mohawk_engine.errors import EngineError, NotFound, PayloadTooLarge
+from mohawk_engine.errors import (
+    BadRequest,
+    EngineError,
+    InferenceFailed,
+    NotFound,
+    PayloadTooLarge,
+    QueueFull,
+    RequestTimeout,
+    SessionNotReady,
+)
 from mohawk_engine.protocol.codec import ProtocolError, Tensor, decode_infer_request, encode_infer_response, error_body
 from mohawk_engine.protocol.validation import select_outputs, validate_inputs
+from mohawk_engine.sessions.session import Session
 
 INFER_PATH = re.compile(r"^/v2/models/([^/]+)(?:/versions/([^/]+))?/infer$")
 HEADER_LENGTH = "inference-header-content-length"
@@ -42,28 +53,58 @@ class InferHandler:
         self._sessions = engine.sessions
 
     async def handle(self, model: str, version: str | None, body: bytes, header_length: str | None) -> InferReply:
+        started = time.perf_counter_ns()
         try:
-            return await self._infer(model, version, body, _parse_header_length(header_length))
-        except ProtocolError as exc:
-            return InferReply(400, error_body(str(exc)))
+            session = self._sessions.ready(model)
         except EngineError as exc:
             return InferReply(exc.status, error_body(exc.message))
+        meter = session.meter
+        meter.in_flight += 1
+        try:
+            reply, rows, inside_ns = await self._infer(session, version, body, _parse_header_length(header_length))
+        except ProtocolError as exc:
+            meter.record_failure("bad_input")
+            return InferReply(400, error_body(str(exc)))
+        except EngineError as exc:
+            meter.record_failure(_FAILURE_REASONS.get(type(exc), "runtime_error"))
+            return InferReply(exc.status, error_body(exc.message))
+        finally:
+            meter.in_flight -= 1
+        total_ns = time.perf_counter_ns() - started
+        meter.record_success(total_ns, rows, total_ns - inside_ns)
+        return reply
 
-    async def _infer(self, model: str, version: str | None, body: bytes, header_length: int | None) -> InferReply:
-        session = self._sessions.ready(model)
+    async def _infer(
+        self, session: Session, version: str | None, body: bytes, header_length: int | None
+    ) -> tuple[InferReply, int, int]:
+        """The reply, the rows served, and the nanoseconds spent inside the session."""
+        model = session.name
         if version and version != str(session.version):
             raise NotFound(f"model '{model}' has no version '{version}'; serving version {session.version}")
         request = decode_infer_request(body, header_length)
         signature = session.model
         inputs = validate_inputs(request.inputs, signature.inputs, signature.batchable, model)
         names = select_outputs(request.outputs, signature.outputs, model)
+        entered = time.perf_counter_ns()
         results = await session.infer(inputs)
+        inside_ns = time.perf_counter_ns() - entered
         specs = {spec.name: spec for spec in signature.outputs}
         tensors = [Tensor(n, specs[n].datatype, results[n].shape, results[n]) for n in names]
         body, json_length = encode_infer_response(
             model, str(session.version), request.id, tensors, _binary_outputs(request, names)
         )
-        return InferReply(200, body, json_length)
+        rows = next(iter(inputs.values())).shape[0] if signature.batchable and inputs else 1
+        return InferReply(200, body, json_length), rows, inside_ns
+
+
+_FAILURE_REASONS: dict[type, str] = {
+    QueueFull: "rejected",
+    SessionNotReady: "rejected",
+    RequestTimeout: "timeout",
+    BadRequest: "bad_input",
+    NotFound: "bad_input",
+    InferenceFailed: "runtime_error",
+}
 
 
 def _parse_header_length(value: str | None) -> int | None:

@@ -18,6 +18,7 @@ from mohawk_engine import __version__
 from mohawk_engine.api.app import create_app
 from mohawk_engine.config import EngineConfig
 from mohawk_engine.engine import Engine
+from mohawk_engine.telemetry.logs import install_logging
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -37,6 +38,15 @@ def serve(config: EngineConfig) -> None:
         level=config.logging.level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     engine = Engine(config)
+    telemetry = config.telemetry
+    install_logging(
+        config.logging.level,
+        engine.state_dir / "logs" / "engine.jsonl",
+        telemetry.log_file_max_bytes,
+        telemetry.log_file_backups,
+        engine.log_hub,
+    )
+    app = create_app(engine)
     sock = bind(config.server.host, config.server.port)
     host, port = sock.getsockname()[:2]
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
@@ -48,7 +58,7 @@ def serve(config: EngineConfig) -> None:
     print(f"  state:            {engine.store.path}", flush=True)
     print(f"  model repository: {engine.repository.root}", flush=True)
     uv_config = uvicorn.Config(
-        create_app(engine),
+        app,
         loop="uvloop" if _has("uvloop") else "asyncio",
         http="httptools" if _has("httptools") else "h11",
         log_level=config.logging.level if config.logging.level != "debug" else "debug",

@@ -18,6 +18,7 @@ import numpy as np
 from mohawk_engine.batching.request import PendingRequest
 from mohawk_engine.errors import BadRequest, InferenceFailed, QueueFull, RequestTimeout, SessionNotReady
 from mohawk_engine.schemas import BatchingConfig
+from mohawk_engine.telemetry.session_meter import SessionMeter
 from mohawk_engine.telemetry.stats import SessionStats
 
 
@@ -31,10 +32,16 @@ class BatchExecutor(Protocol):
 
 class DynamicBatcher:
     def __init__(
-        self, session_name: str, config: BatchingConfig, executor: BatchExecutor, stats: SessionStats | None = None
+        self,
+        session_name: str,
+        config: BatchingConfig,
+        executor: BatchExecutor,
+        stats: SessionStats | None = None,
+        meter: SessionMeter | None = None,
     ) -> None:
         self._name = session_name
         self.stats = stats or SessionStats()
+        self.meter = meter or SessionMeter()
         self._config = config
         self._executor = executor
         self._max_rows = config.max_batch_size if config.enabled else 0
@@ -180,15 +187,15 @@ class DynamicBatcher:
 
     def _record(self, batch: list[PendingRequest], ok: bool) -> None:
         end = time.perf_counter_ns()
-        stats = self.stats
+        stats, meter = self.stats, self.meter
+        timings = batch[0].timings
+        input_ns, compute_ns, output_ns = (timings.get(k, 0) for k in ("input_ns", "compute_ns", "output_ns"))
         if ok:
-            timings = batch[0].timings
-            stats.record_batch(
-                sum(r.rows for r in batch),
-                len(batch),
-                timings.get("input_ns", 0),
-                timings.get("compute_ns", 0),
-                timings.get("output_ns", 0),
-            )
+            rows = sum(r.rows for r in batch)
+            stats.record_batch(rows, len(batch), input_ns, compute_ns, output_ns)
+            meter.record_batch(rows)
         for request in batch:
-            stats.record_request(ok, end - request.enqueued_ns, request.timings.get("queue_ns"))
+            queue_ns = request.timings.get("queue_ns")
+            stats.record_request(ok, end - request.enqueued_ns, queue_ns)
+            if ok:
+                meter.record_stages(queue_ns or 0, input_ns + output_ns, compute_ns)

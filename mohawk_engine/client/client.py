@@ -11,9 +11,20 @@ import httpx
 from pydantic import TypeAdapter
 
 from mohawk_engine.schemas import ModelInfo, PlacementPlan, ServerInfo, SessionInfo, SessionSpec, SessionState
+from mohawk_engine.schemas.telemetry import (
+    DevicesSnapshot,
+    HealthReport,
+    LogRecord,
+    MetricsSnapshot,
+    SessionEvent,
+    SessionHistory,
+)
 
 _MODELS = TypeAdapter(list[ModelInfo])
 _SESSIONS = TypeAdapter(list[SessionInfo])
+_EVENTS = TypeAdapter(list[SessionEvent])
+_HISTORY = TypeAdapter(list[SessionHistory])
+_LOGS = TypeAdapter(list[LogRecord])
 
 
 class EngineClientError(Exception):
@@ -48,9 +59,9 @@ class EngineClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _send(self, method: str, path: str, json: Any = None) -> Any:
+    async def _send(self, method: str, path: str, json: Any = None, params: dict | None = None) -> Any:
         try:
-            response = await self._http.request(method, path, json=json)
+            response = await self._http.request(method, path, json=json, params=params)
         except httpx.HTTPError as exc:
             raise EngineClientError(0, f"cannot reach engine at {self.base_url}: {exc}") from exc
         if response.status_code >= 400:
@@ -98,6 +109,37 @@ class EngineClient:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"session '{name}' still {info.state.value} after {timeout:.0f} s")
             await asyncio.sleep(0.1)
+
+    async def metrics(self) -> MetricsSnapshot:
+        return MetricsSnapshot.model_validate(await self._send("GET", "/v1/metrics"))
+
+    async def devices(self) -> DevicesSnapshot:
+        return DevicesSnapshot.model_validate(await self._send("GET", "/v1/devices"))
+
+    async def health(self) -> HealthReport:
+        return HealthReport.model_validate(await self._send("GET", "/v1/health"))
+
+    async def stats(self) -> dict:
+        """Triton-format statistics of every session."""
+        return await self._send("GET", "/v1/stats")
+
+    async def session_events(self, name: str, limit: int = 500) -> list[SessionEvent]:
+        return _EVENTS.validate_python(await self._send("GET", f"/v1/sessions/{name}/events", params={"limit": limit}))
+
+    async def history(self, limit: int = 100) -> list[SessionHistory]:
+        return _HISTORY.validate_python(await self._send("GET", "/v1/history", params={"limit": limit}))
+
+    async def logs(
+        self,
+        since: float | None = None,
+        level: str | None = None,
+        source: str | None = None,
+        text: str | None = None,
+        limit: int = 1000,
+    ) -> list[LogRecord]:
+        params = {"since": since, "level": level, "source": source, "text": text, "limit": limit}
+        params = {k: v for k, v in params.items() if v is not None}
+        return _LOGS.validate_python(await self._send("GET", "/v1/logs", params=params))
 
     async def live(self) -> bool:
         return await self._status("/v2/health/live") == 200

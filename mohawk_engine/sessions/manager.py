@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 
 from mohawk_engine.errors import BadRequest, Conflict, NotFound, SessionNotReady
 from mohawk_engine.placement.planner import plan_placement
 from mohawk_engine.repository.repository import ModelNotFound, ModelRepository
 from mohawk_engine.schemas import ModelInfo, PlacementPlan, SessionInfo, SessionSpec, SessionState
+from mohawk_engine.schemas.telemetry import LogRecord, SessionEvent, SessionHistory
 from mohawk_engine.sessions.session import Session
+from mohawk_engine.store.events import EventLog
 from mohawk_engine.store.sqlite import StateStore
 
 log = logging.getLogger("mohawk.sessions")
@@ -18,8 +22,19 @@ _RESTORABLE = {SessionState.LOADING, SessionState.READY}
 
 
 class SessionManager:
-    def __init__(self, repository: ModelRepository, inventory, store: StateStore, warmup_batches: int = 2) -> None:
+    def __init__(
+        self,
+        repository: ModelRepository,
+        inventory,
+        store: StateStore,
+        warmup_batches: int = 2,
+        events: EventLog | None = None,
+        last_logs: Callable[[str], list[LogRecord]] = lambda _name: [],
+    ) -> None:
         self._repository = repository
+        self._events = events
+        self._last_logs = last_logs
+        self.event_listeners: list[Callable[[SessionEvent], None]] = []
         self._inventory = inventory
         self._store = store
         self._warmup_batches = warmup_batches
@@ -78,12 +93,20 @@ class SessionManager:
             await existing.stop()
         version = 1
         self._store.save_session(spec, SessionState.LOADING, None, version)
+        self._record_event(spec.name, "requested", f"model {spec.model}, {spec.device_map.strategy} on "
+                           f"{', '.join(spec.device_map.devices)}")
         session = self._start(spec, model, version)
         return session.info()
 
     def _start(self, spec: SessionSpec, model, version: int, created_at: float | None = None) -> Session:
         session = Session(
-            spec, model, self._repository.path_of(spec.model), version, created_at, on_state=self._persist_state
+                        spec,
+            model,
+            self._repository.path_of(spec.model),
+            version,
+            created_at,
+            on_state=self._persist_state,
+            on_event=self._session_event,
         )
         self._sessions[spec.name] = session
         task = asyncio.get_running_loop().create_task(session.load(self._inventory, self._warmup_batches))
@@ -94,6 +117,42 @@ class SessionManager:
     def _persist_state(self, session: Session, state: SessionState, reason: str | None) -> None:
         if not self._shutting_down:
             self._store.set_state(session.name, state, reason)
+
+    def _session_event(self, session: Session, kind: str, detail: str | None) -> None:
+        if self._shutting_down and kind in ("draining", "stopped"):
+            detail = "engine shutting down"
+        self._record_event(session.name, kind, detail)
+        if kind in ("stopped", "failed") and not self._shutting_down and self._events is not None:
+            self._events.add_history(
+                SessionHistory(
+                    session=session.name,
+                    model=session.spec.model,
+                    final_state=kind.upper(),
+                    reason=session.reason,
+                    ended_at=time.time(),
+                    final_metrics=session.metrics(),
+                    last_logs=self._last_logs(session.name),
+                )
+            )
+
+    def _record_event(self, name: str, kind: str, detail: str | None) -> None:
+        if self._events is None:
+            return
+        event = self._events.add(name, kind, detail)
+        for listener in list(self.event_listeners):
+            listener(event)
+
+    def events(self, name: str, limit: int = 500) -> list[SessionEvent]:
+        """A session's timeline, also for sessions that are stopped or gone."""
+        if self._events is None or (name not in self._sessions and not self._events.has_session(name)):
+            raise NotFound(f"no session '{name}' now or in the history")
+        return self._events.events(session=name, limit=limit)
+
+    def history(self, limit: int = 100) -> list[SessionHistory]:
+        return self._events.history(limit) if self._events is not None else []
+
+    def all_sessions(self) -> list[Session]:
+        return [s for s in self._sessions.values() if s.state is not SessionState.STOPPED]
 
     async def delete(self, name: str) -> SessionInfo:
         session = self.get(name)
@@ -132,7 +191,15 @@ class SessionManager:
             path = self._repository.path_of(record.spec.model)
         except (ModelNotFound, ValueError):
             return
-        session = Session(record.spec, model, path, record.version, record.created_at, on_state=self._persist_state)
+        session = Session(
+            record.spec,
+            model,
+            path,
+            record.version,
+            record.created_at,
+            on_state=self._persist_state,
+            on_event=self._session_event,
+        )
         session.state, session.reason = SessionState.FAILED, record.reason
         self._sessions[record.name] = session
 

@@ -20,12 +20,16 @@ from mohawk_engine.replicas.pipeline import PipelineExecutor
 from mohawk_engine.replicas.pool import ReplicaPool
 from mohawk_engine.runtime.loader import build_pipeline_stages, build_replicas
 from mohawk_engine.schemas import ModelInfo, PlacementPlan, SessionInfo, SessionSpec, SessionState
+from mohawk_engine.schemas.telemetry import SessionMetrics
 from mohawk_engine.sessions.warmup import warmup_inputs
+from mohawk_engine.telemetry.session_meter import SessionMeter
 from mohawk_engine.telemetry.stats import SessionStats
+from mohawk_engine.telemetry.utilization import BusyTracker
 
 log = logging.getLogger("mohawk.session")
 
 StateListener = Callable[["Session", SessionState, str | None], None]
+EventListener = Callable[["Session", str, str | None], None]
 
 
 class Session:
@@ -37,6 +41,7 @@ class Session:
         version: int = 1,
         created_at: float | None = None,
         on_state: StateListener | None = None,
+        on_event: EventListener | None = None,
     ) -> None:
         self.spec = spec
         self.model = model
@@ -48,9 +53,12 @@ class Session:
         self.executor: ReplicaPool | PipelineExecutor | None = None
         self.batcher: DynamicBatcher | None = None
         self.stats = SessionStats()
+        self.meter = SessionMeter()
+        self._busy = BusyTracker()
         self.created_at = created_at or time.time()
         self.updated_at = self.created_at
         self._on_state = on_state
+        self._on_event = on_event
 
     @property
     def name(self) -> str:
@@ -70,14 +78,37 @@ class Session:
             updated_at=self.updated_at,
         )
 
+    def metrics(self) -> SessionMetrics:
+        executor = self.executor
+        replica_busy: list[float] = []
+        stage_busy: list[float] = []
+        if isinstance(executor, ReplicaPool):
+            replica_busy = self._busy.fractions([r.busy_ns for r in executor.replicas])
+        elif isinstance(executor, PipelineExecutor):
+            stage_busy = self._busy.fractions(list(executor.stage_busy_ns))
+        return self.meter.snapshot(
+            self.name,
+            self.state.value,
+            queue_depth=self.batcher.queue_depth if self.batcher else 0,
+            replica_busy=replica_busy,
+            stage_busy=stage_busy,
+        )
+
     def triton_stats(self) -> dict:
         return self.stats.triton(self.name, str(self.version))
 
     def _set_state(self, state: SessionState, reason: str | None = None) -> None:
         self.state, self.reason, self.updated_at = state, reason, time.time()
-        log.info("session %s: %s%s", self.name, state.value, f" ({reason})" if reason else "")
+        log.info(
+            "session %s: %s%s", self.name, state.value, f" ({reason})" if reason else "", extra={"session": self.name}
+        )
         if self._on_state:
             self._on_state(self, state, reason)
+        self._event(state.value.lower(), reason)
+
+    def _event(self, kind: str, detail: str | None = None) -> None:
+        if self._on_event:
+            self._on_event(self, kind, detail)
 
     async def load(self, inventory, warmup_batches: int) -> None:
         """Plan, build runners off the event loop, warm up, then go READY; any failure -> FAILED."""
@@ -88,11 +119,12 @@ class Session:
                 raise RuntimeError("; ".join(self.plan.notes) or "the model does not fit the requested devices")
             self.executor = await asyncio.to_thread(self._build_executor)
             await self._warm_up(warmup_batches)
+            self._event("warmed", f"{warmup_batches} warm-up pass(es) on every replica or stage")
         except Exception as exc:
             await self._close_executor()
             self._set_state(SessionState.FAILED, _plain_reason(exc))
             return
-        self.batcher = DynamicBatcher(self.name, self.spec.batching, self.executor, self.stats)
+        self.batcher = DynamicBatcher(self.name, self.spec.batching, self.executor, self.stats, self.meter)
         self.batcher.start()
         self._set_state(SessionState.READY)
 

@@ -73,7 +73,7 @@ class SessionsTableModel(QAbstractTableModel):
         self._index: dict[tuple[str, str], int] = {}
         hub.sessions.connect(self.set_sessions)
         hub.metrics.connect(self.set_metrics)
-        hub.worker_removed.connect(lambda worker: self.set_sessions(worker, []))
+        hub.worker_removed.connect(self.forget_worker)
 
     def row_of(self, worker: str, session: str) -> int:
         """The row of a session, -1 when it is not in the table."""
@@ -85,6 +85,9 @@ class SessionsTableModel(QAbstractTableModel):
     def find(self, worker: str, session: str) -> SessionRow | None:
         row = self.row_of(worker, session)
         return self._rows[row] if row >= 0 else None
+
+    def forget_worker(self, worker: str) -> None:
+        self.set_sessions(worker, [])
 
     def set_sessions(self, worker: str, sessions: list[SessionInfo]) -> None:
         wanted = {info.name: info for info in sessions}

@@ -30,7 +30,7 @@ class TlsSettings(_Section):
     key: Path | None = Field(None, description="Private key (PEM) of the client certificate")
 
     @model_validator(mode="after")
-    def _key_needs_cert(self) -> "TlsSettings":
+    def _key_needs_cert(self) -> TlsSettings:
         if self.key is not None and self.cert is None:
             raise ValueError("a client key needs its client certificate (tls.cert)")
         return self
@@ -97,7 +97,7 @@ class ConsoleConfig(_Section):
     bundled_engine: BundledEngineSettings = Field(default_factory=BundledEngineSettings)
 
     @model_validator(mode="after")
-    def _unique_worker_names(self) -> "ConsoleConfig":
+    def _unique_worker_names(self) -> ConsoleConfig:
         seen: set[str] = set()
         for worker in self.workers:
             if worker.name in seen:

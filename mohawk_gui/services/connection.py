@@ -102,7 +102,7 @@ class WorkerConnection:
     async def _connect_and_follow(self) -> None:
         if self._tls_error:
             raise ConnectionLost(self._tls_error)
-        await self._heartbeat()
+        await self.heartbeat()
         self._backoff.reset()
         self._sessions = None
         self._update_state()
@@ -112,7 +112,8 @@ class WorkerConnection:
             group.create_task(self._sessions_loop())
             group.create_task(feed.run())
 
-    async def _heartbeat(self) -> None:
+    async def heartbeat(self) -> None:
+        """Ask the worker who it is, timing the round trip; raises ConnectionLost when it does not answer."""
         started = time.perf_counter()
         try:
             info = await self.client.server_info()
@@ -127,7 +128,7 @@ class WorkerConnection:
     async def _heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(self.refresh.heartbeat_s)
-            await self._heartbeat()
+            await self.heartbeat()
 
     async def _sessions_loop(self) -> None:
         while True:

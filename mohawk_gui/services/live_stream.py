@@ -1,18 +1,12 @@
-"""The engine's /v1/stream WebSocket, when the installed client offers it (mohawk_engine.client.stream)."""
+"""The engine's /v1/stream WebSocket: subscribe to the live topics and hand each message on."""
 
 from __future__ import annotations
 
-import importlib.util
 import ssl
 from collections.abc import Callable, Mapping
 
+from mohawk_engine.client.stream import EngineStream
 from mohawk_engine.schemas.telemetry import StreamMessage
-
-STREAM_MODULE = "mohawk_engine.client.stream"
-
-
-def stream_supported() -> bool:
-    return importlib.util.find_spec(STREAM_MODULE) is not None
 
 
 async def follow_stream(
@@ -24,8 +18,6 @@ async def follow_stream(
     on_open: Callable[[], None] = lambda: None,
 ) -> None:
     """Subscribe to each topic at its rate and hand every message to `handle` until the stream ends."""
-    from mohawk_engine.client.stream import EngineStream
-
     async with EngineStream(base_url, token=token, ssl=context) as stream:
         for topic, rate_hz in rates_hz.items():
             await stream.subscribe(topic, rate_hz=rate_hz)

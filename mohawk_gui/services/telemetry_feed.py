@@ -1,4 +1,4 @@
-"""A connected worker's live telemetry: the /v1/stream WebSocket, or REST polling while it is down."""
+"""A connected worker's live telemetry: the /v1/stream WebSocket, or REST polling while the stream is down."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import contextlib
 import time
 from typing import TYPE_CHECKING
 
+from mohawk_engine.client import EngineClientError
 from mohawk_engine.schemas.telemetry import DevicesSnapshot, HealthReport, MetricsSnapshot, StreamMessage
 from mohawk_gui.services.backoff import Backoff
 from mohawk_gui.services.failures import ConnectionLost, describe_failure, is_unreachable
 from mohawk_gui.services.listener import FleetListener
-from mohawk_gui.services.live_stream import follow_stream, stream_supported
+from mohawk_gui.services.live_stream import follow_stream
 
 if TYPE_CHECKING:
     from mohawk_gui.services.connection import WorkerConnection
@@ -27,12 +28,6 @@ class TelemetryFeed:
         self._listener = listener
         self._unsupported: set[str] = set()
 
-    async def run(self) -> None:
-        if stream_supported():
-            await self._stream_with_fallback()
-        else:
-            await self._poll()
-
     def _rates(self) -> dict[str, float]:
         refresh = self._connection.refresh
         return {
@@ -43,7 +38,8 @@ class TelemetryFeed:
             "logs": EVENTS_LOGS_HZ,
         }
 
-    async def _stream_with_fallback(self) -> None:
+    async def run(self) -> None:
+        """Follow the stream; while it is down (and the worker still answers), poll REST and retry it."""
         connection = self._connection
         backoff = Backoff(1.0, connection.refresh.reconnect_max_s)
 
@@ -62,6 +58,7 @@ class TelemetryFeed:
                 raise
             except Exception as exc:  # noqa: BLE001 - the stream failing leaves REST polling in charge
                 problem = f"live stream: {describe_failure(exc)}"
+            await connection.heartbeat()  # a worker that is gone goes offline, not degraded
             connection.set_problem("stream", f"{problem}; polling instead")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._poll(), backoff.next_delay())
@@ -103,17 +100,14 @@ class TelemetryFeed:
 
     async def _fetch(self, kind: str) -> None:
         client = self._connection.client
-        fetch = getattr(client, kind, None)
-        if fetch is None:
-            self._unsupported.add(kind)
-            return
+        fetch = {"metrics": client.metrics, "devices": client.devices, "health": client.health}[kind]
         try:
             snapshot = await fetch()
         except Exception as exc:
             if is_unreachable(exc):
                 raise ConnectionLost(describe_failure(exc)) from exc
-            if getattr(exc, "status", None) == 404:
-                self._unsupported.add(kind)
+            if isinstance(exc, EngineClientError) and exc.status == 404:
+                self._unsupported.add(kind)  # an engine without this endpoint
             return
         self._deliver(kind, snapshot)
 

@@ -161,6 +161,12 @@ class AddWorkerDialog(QDialog):
     def tested_settings(self) -> WorkerSettings | None:
         return self._tested
 
+    def done(self, result: int) -> None:
+        """Closing the dialog abandons a test still in flight."""
+        if self._probe_task is not None and not self._probe_task.done():
+            self._probe_task.cancel()
+        super().done(result)
+
 
 def _path_or_none(edit: QLineEdit) -> Path | None:
     text = edit.text().strip()

@@ -9,9 +9,9 @@ from PyQt6.QtWidgets import QAbstractItemView, QGridLayout, QHBoxLayout, QHeader
 
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
 from mohawk_gui.adapters.hub import FleetHub
-from mohawk_gui.services.fleet_stats import fleet_latency, fleet_totals
 from mohawk_gui.models.sessions_table import COLUMNS as SESSION_COLUMNS
 from mohawk_gui.models.sessions_table import KEY_ROLE, SessionsTableModel
+from mohawk_gui.services.fleet_stats import fleet_latency, fleet_totals
 from mohawk_gui.views.dashboard_tiles import alerts_figure, devices_figure, sessions_figure, workers_figure
 from mohawk_gui.views.page import page_layout, section_label
 from mohawk_gui.widgets.charts import LiveChart

@@ -80,7 +80,7 @@ class SessionsView(QWidget):
         self.model.rowsInserted.connect(self._rows_changed)
         self.model.rowsRemoved.connect(self._rows_changed)
         hub.devices.connect(self.devices.__setitem__)
-        hub.worker_added.connect(lambda worker: self._update_actions())
+        hub.worker_added.connect(self._worker_added)
         hub.worker_removed.connect(self._worker_removed)
         self._rows_changed()
 
@@ -129,6 +129,9 @@ class SessionsView(QWidget):
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if self.detail.key is not None and self.table.currentIndex().row() < 0:
             self._select(*self.detail.key)
+        self._update_actions()
+
+    def _worker_added(self, _worker: str) -> None:
         self._update_actions()
 
     def _worker_removed(self, worker: str) -> None:

@@ -111,5 +111,20 @@ def console(qtbot, loop, config_path: Path, hub: FleetHub):
     resolve(qtbot, console.shutdown())
 
 
+@pytest.fixture
+def window(qtbot, console, tracker):
+    """The main window on the test's console. It outlives the console's connections, as in the app
+    (views listen to the hub until the end), so they close before it goes."""
+    from mohawk_gui.main_window import MainWindow
+
+    window = MainWindow(tracker.hub, tracker, console)
+    window.resize(1280, 720)
+    window.show()
+    yield window
+    resolve(qtbot, console.shutdown())
+    window.close()
+    window.deleteLater()
+
+
 def worker_block(name: str, url: str) -> str:
     return f'\n[[workers]]\nname = "{name}"\nurl = "{url}"\n'

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from PyQt6.QtCore import Qt
 
 from mohawk_gui.models.sessions_table import COLUMNS

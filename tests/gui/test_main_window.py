@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QShortcut
 
-from mohawk_gui.main_window import VIEW_NAMES, MainWindow
+from mohawk_gui.main_window import VIEW_NAMES
 from tests.gui.conftest import resolve, until, worker_block
-
-
-@pytest.fixture
-def window(qtbot, console, tracker):
-    """The window outlives the console's connections, as in the app (views listen to the hub until the end)."""
-    window = MainWindow(tracker.hub, tracker, console)
-    window.resize(1280, 720)
-    window.show()
-    yield window
-    resolve(qtbot, console.shutdown())
-    window.close()
-    window.deleteLater()
 
 
 def test_the_sidebar_lists_the_views_in_order_and_switches_the_content(qtbot, window):

@@ -55,7 +55,7 @@ async def test_an_unreachable_worker_is_offline_with_the_reason_and_retries_with
     )
     assert all(reason.startswith("connection refused; retry") for reason in offline), offline
     times = [moment for moment, _, state in listener.state_times if state == OFFLINE]
-    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
     assert gaps[-1] > 2 * gaps[0], f"waits between attempts grow: {gaps}"
 
 

@@ -11,7 +11,7 @@ from mohawk_gui.services.connection_manager import ConnectionManager
 from mohawk_gui.services.listener import OFFLINE, ONLINE
 from mohawk_gui.services.probe import probe_worker
 from tests.gui_services.recording_listener import RecordingListener
-from tests.gui_services.tls_proxy import TlsProxy
+from tests.gui_services.front_proxy import FrontProxy
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ async def test_a_worker_behind_tls_with_its_ca_is_online_and_receives_the_token(
     shared_engine, certificate_authority, tls_files, fast_refresh
 ):
     context = _server_context(certificate_authority, tls_files, require_client_cert=False)
-    async with TlsProxy(shared_engine.port, context) as proxy:
+    async with FrontProxy(shared_engine.port, context) as proxy:
         listener = RecordingListener()
         manager = ConnectionManager(listener, fast_refresh)
         tls = TlsSettings(ca=tls_files["folder"] / "ca.pem")
@@ -53,7 +53,7 @@ async def test_an_untrusted_certificate_keeps_the_worker_offline_with_a_tls_reas
     shared_engine, certificate_authority, tls_files, fast_refresh
 ):
     context = _server_context(certificate_authority, tls_files, require_client_cert=False)
-    async with TlsProxy(shared_engine.port, context) as proxy:
+    async with FrontProxy(shared_engine.port, context) as proxy:
         listener = RecordingListener()
         manager = ConnectionManager(listener, fast_refresh)
         manager.add_worker(WorkerSettings(name="untrusted", url=proxy.url))
@@ -67,7 +67,7 @@ async def test_an_untrusted_certificate_keeps_the_worker_offline_with_a_tls_reas
 async def test_mutual_tls_needs_the_client_certificate(shared_engine, certificate_authority, tls_files):
     context = _server_context(certificate_authority, tls_files, require_client_cert=True)
     ca = tls_files["folder"] / "ca.pem"
-    async with TlsProxy(shared_engine.port, context) as proxy:
+    async with FrontProxy(shared_engine.port, context) as proxy:
         without = await probe_worker(WorkerSettings(name="m", url=proxy.url, tls=TlsSettings(ca=ca)), timeout_s=3)
         with_cert = await probe_worker(
             WorkerSettings(name="m", url=proxy.url, tls=TlsSettings(ca=ca, cert=tls_files["folder"] / "client.pem")),

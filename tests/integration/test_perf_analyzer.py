@@ -26,6 +26,8 @@ def test_perf_analyzer_concurrency_sweep(url):
     for row in rows:
         assert row.throughput > 0, output
         assert row.p99_us > 0
+        assert row.server_compute_us > 0, output
+    assert "compute infer" in output and "queue" in output
     assert "error" not in output.lower(), output
 
 

@@ -1,0 +1,56 @@
+"""A stream client that stops reading is disconnected after the send timeout; buffers stay bounded."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from types import SimpleNamespace
+
+import pytest
+
+from mohawk_engine.api.stream import CLOSE_TRY_AGAIN_LATER, StreamClient, Subscription
+from mohawk_engine.schemas.telemetry import LogRecord
+
+
+class StalledSocket:
+    """A WebSocket whose peer never reads: every send waits forever."""
+
+    def __init__(self) -> None:
+        self.closed_with: int | None = None
+
+    async def send_text(self, text: str) -> None:
+        await asyncio.Event().wait()
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed_with = code
+
+
+def engine(send_timeout: float = 0.05, buffer: int = 5):
+    telemetry = SimpleNamespace(stream_send_timeout_s=send_timeout, stream_buffer_records=buffer)
+    return SimpleNamespace(config=SimpleNamespace(telemetry=telemetry), worker_id="w")
+
+
+async def test_stalled_client_is_closed_with_try_again_later():
+    socket = StalledSocket()
+    client = StreamClient(socket, engine())
+    with pytest.raises(TimeoutError):
+        await client._send("frame")
+    assert socket.closed_with == CLOSE_TRY_AGAIN_LATER
+
+
+def test_buffered_logs_are_bounded_and_drops_counted():
+    client = StreamClient(StalledSocket(), engine(buffer=5))
+    client._subs["logs"] = Subscription(rate_hz=1.0, session=None, buffer=deque(maxlen=5))
+    for i in range(12):
+        client._on_log(LogRecord(timestamp=i, level="INFO", source="engine", logger="t", message=str(i)))
+    sub = client._subs["logs"]
+    assert len(sub.buffer) == 5 and sub.dropped == 7
+    assert [r.message for r in sub.buffer] == ["7", "8", "9", "10", "11"]
+
+
+def test_session_filter_keeps_other_sessions_out():
+    client = StreamClient(StalledSocket(), engine())
+    client._subs["logs"] = Subscription(rate_hz=1.0, session="a", buffer=deque(maxlen=5))
+    client._on_log(LogRecord(timestamp=1, level="INFO", source="b", logger="t", message="other"))
+    client._on_log(LogRecord(timestamp=2, level="INFO", source="a", logger="t", message="mine"))
+    assert [r.message for r in client._subs["logs"].buffer] == ["mine"]
