@@ -38,12 +38,42 @@ class Subscription:
     dropped: int = 0
 
 
+class SharedSnapshots:
+    """Periodic topics' data, built at most once per `max_age_s` however many clients ask."""
+
+    def __init__(self, engine: Engine, max_age_s: float = 0.05) -> None:
+        self._engine = engine
+        self._max_age = max_age_s
+        self._cache: dict[tuple[str, str | None], tuple[float, dict]] = {}
+
+    def get(self, topic: str, session: str | None) -> dict:
+        key = (topic, session)
+        now = time.monotonic()
+        cached = self._cache.get(key)
+        if cached is None or now - cached[0] >= self._max_age:
+            cached = (now, self._build(topic, session))
+            self._cache[key] = cached
+        return cached[1]
+
+    def _build(self, topic: str, session: str | None) -> dict:
+        engine = self._engine
+        if topic == "metrics":
+            snapshot = engine.metrics()
+            if session is not None:
+                snapshot.sessions = [m for m in snapshot.sessions if m.session == session]
+            return snapshot.model_dump(mode="json")
+        if topic == "devices":
+            return engine.devices().model_dump(mode="json")
+        return engine.health_report().model_dump(mode="json")
+
+
 class StreamClient:
     """One connected WebSocket client: its subscriptions and its buffered events and logs."""
 
-    def __init__(self, websocket: WebSocket, engine: Engine) -> None:
+    def __init__(self, websocket: WebSocket, engine: Engine, snapshots: SharedSnapshots | None = None) -> None:
         self._ws = websocket
         self._engine = engine
+        self._snapshots = snapshots or SharedSnapshots(engine)
         telemetry = engine.config.telemetry
         self._send_timeout = telemetry.stream_send_timeout_s
         self._buffer_limit = telemetry.stream_buffer_records
@@ -110,16 +140,8 @@ class StreamClient:
         logs = self._engine.log_hub.query(source=sub.session, limit=SNAPSHOT_LOGS)
         return [r.model_dump(mode="json") for r in logs]
 
-    def _periodic(self, topic: str, sub: Subscription):
-        engine = self._engine
-        if topic == "metrics":
-            snapshot = engine.metrics()
-            if sub.session is not None:
-                snapshot.sessions = [m for m in snapshot.sessions if m.session == sub.session]
-            return snapshot.model_dump(mode="json")
-        if topic == "devices":
-            return engine.devices().model_dump(mode="json")
-        return engine.health_report().model_dump(mode="json")
+    def _periodic(self, topic: str, sub: Subscription) -> dict:
+        return self._snapshots.get(topic, sub.session)
 
     async def _send_loop(self) -> None:
         while True:
@@ -174,11 +196,14 @@ class StreamClient:
 
 def build_stream_router() -> APIRouter:
     router = APIRouter(tags=["observability"])
+    shared: dict[int, SharedSnapshots] = {}
 
     @router.websocket("/v1/stream")
     async def stream(websocket: WebSocket) -> None:
         await websocket.accept()
-        client = StreamClient(websocket, websocket.app.state.engine)
+        engine = websocket.app.state.engine
+        snapshots = shared.setdefault(id(engine), SharedSnapshots(engine))
+        client = StreamClient(websocket, engine, snapshots)
         with contextlib.suppress(WebSocketDisconnect, TimeoutError):
             await client.serve()
 

@@ -1,8 +1,8 @@
 """Latency percentiles over sliding windows, from HDR histograms.
 
 One histogram per second of wall time, kept for the longest window; a window's figures
-come from merging its seconds. Merging happens when a snapshot is asked for, so recording
-a request stays a single `record_value`.
+come from merging its completed seconds, so they change once a second and a reader may
+cache them for the rest of it. Recording a request stays a single `record_value`.
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ class SlidingLatency:
         self._seconds[-1][1].record_value(max(LOWEST_US, min(latency_us, HIGHEST_US)))
 
     def window(self, seconds: int) -> HdrHistogram:
-        """The merged histogram of the last `seconds` whole seconds, the current one included."""
+        """The merged histogram of the last `seconds` completed seconds (the current one is still filling)."""
         now = int(self._clock())
         merged = new_histogram()
         for second, histogram in self._seconds:
-            if second > now - seconds:
+            if now - seconds <= second < now:
                 merged.add(histogram)
         return merged
 

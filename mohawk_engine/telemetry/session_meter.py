@@ -45,6 +45,7 @@ class SessionMeter:
         self.latency_buckets = [0] * (len(LATENCY_BUCKETS_S) + 1)
         self.latency_sum_s = 0.0
         self._seconds: deque[_Second] = deque()
+        self._per_second: tuple[int, dict] | None = None
 
     def _current(self) -> _Second:
         second = int(self._clock())
@@ -81,28 +82,38 @@ class SessionMeter:
         self._current().batches[rows] += 1
 
     def snapshot(self, session: str, state: str, **load) -> SessionMetrics:
-        """Figures as of now; `load` carries queue_depth, replica_busy, stage_busy from the executor."""
+        """Figures as of now; `load` carries queue_depth, replica_busy, stage_busy from the executor.
+
+        Everything computed over whole seconds is worked out once per second and reused.
+        """
         now = int(self._clock())
+        if self._per_second is None or self._per_second[0] != now:
+            self._per_second = (now, self._whole_seconds(now))
+        return SessionMetrics(
+            session=session,
+            state=state,
+            success_total=self.success_total,
+            failures_total={reason: self.failures.get(reason, 0) for reason in FAILURE_REASONS},
+            in_flight=self.in_flight,
+            **self._per_second[1],
+            **load,
+        )
+
+    def _whole_seconds(self, now: int) -> dict:
         last_second = next((s for s in reversed(self._seconds) if s.second == now - 1), None)
-        recent = [s for s in self._seconds if s.second > now - BREAKDOWN_WINDOW_S]
+        recent = [s for s in self._seconds if now - BREAKDOWN_WINDOW_S <= s.second < now]
         batches: Counter[int] = Counter()
         for second in self._seconds:
             batches.update(second.batches)
         total_batches = sum(batches.values())
-        return SessionMetrics(
-            session=session,
-            state=state,
-            requests_per_s=float(last_second.requests) if last_second else 0.0,
-            items_per_s=float(last_second.items) if last_second else 0.0,
-            success_total=self.success_total,
-            failures_total={reason: self.failures.get(reason, 0) for reason in FAILURE_REASONS},
-            latency=self.latency.summaries(),
-            breakdown=_breakdown(recent),
-            batch_sizes=dict(sorted(batches.items())),
-            mean_batch_size=sum(k * v for k, v in batches.items()) / total_batches if total_batches else 0.0,
-            in_flight=self.in_flight,
-            **load,
-        )
+        return {
+            "requests_per_s": float(last_second.requests) if last_second else 0.0,
+            "items_per_s": float(last_second.items) if last_second else 0.0,
+            "latency": self.latency.summaries(),
+            "breakdown": _breakdown(recent),
+            "batch_sizes": dict(sorted(batches.items())),
+            "mean_batch_size": sum(k * v for k, v in batches.items()) / total_batches if total_batches else 0.0,
+        }
 
 
 def _breakdown(seconds: list[_Second]) -> LatencyBreakdown:

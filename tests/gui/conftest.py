@@ -126,5 +126,11 @@ def window(qtbot, console, tracker):
     window.deleteLater()
 
 
+def answering(state_text: str | None) -> bool:
+    """A worker's state text that means it answers: online, or degraded (a busy test machine can make
+    the engine report itself degraded, e.g. CPU above its health threshold)."""
+    return state_text == "online" or (state_text or "").startswith("degraded")
+
+
 def worker_block(name: str, url: str) -> str:
     return f'\n[[workers]]\nname = "{name}"\nurl = "{url}"\n'

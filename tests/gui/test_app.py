@@ -35,7 +35,7 @@ def test_a_first_run_starts_the_bundled_engine_shows_it_online_and_stops_it_on_c
     running = asyncio.ensure_future(run_console(window, console))
 
     until(qtbot, lambda: window.isVisible())
-    until(qtbot, lambda: LOCAL_WORKER in tracker.fleet.workers and tracker.fleet.workers[LOCAL_WORKER].state == "online", 60)
+    until(qtbot, lambda: LOCAL_WORKER in tracker.fleet.workers and tracker.fleet.workers[LOCAL_WORKER].reachable, 60)
     assert window.status.notice.text().startswith("Local engine started at http://127.0.0.1:")
     assert (tmp_path / "data" / "models" / "mlp-tiny.onnx").exists()
     until(qtbot, lambda: "1/1 workers connected" in window.status.workers.text())

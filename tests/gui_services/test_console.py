@@ -8,7 +8,6 @@ import signal
 from mohawk_gui.services.config import WorkerSettings
 from mohawk_gui.services.config_store import ConfigStore
 from mohawk_gui.services.console import LOCAL_WORKER, Console
-from mohawk_gui.services.listener import ONLINE
 from tests.gui_services.recording_listener import RecordingListener
 
 
@@ -22,7 +21,7 @@ async def test_added_workers_are_saved_and_connected_and_removed_ones_are_forgot
     assert console.manager.names() == []
     try:
         await console.add_worker(WorkerSettings(name="w", url=shared_engine.url))
-        await listener.wait_for(lambda: listener.state("w") == ONLINE, what="online")
+        await listener.wait_for(lambda: listener.answering("w"), what="online")
         assert store.path.read_text().startswith("# keep me\n")
         assert [worker.name for worker in store.load().workers] == ["w"]
 
@@ -63,7 +62,7 @@ async def test_a_kept_running_local_engine_is_adopted_by_the_next_console(tmp_pa
         second.notice = notices.append
         second.load_config()
         await second.start()
-        await listener.wait_for(lambda: listener.state(LOCAL_WORKER) == ONLINE, what="adopted engine online")
+        await listener.wait_for(lambda: listener.answering(LOCAL_WORKER), what="adopted engine online")
         assert second.bundled.adopted and second.bundled.pid == pid
         assert notices[-1].startswith("Local engine already running at")
         store.path.write_text(f'[bundled_engine]\nkeep_running = false\ndata_dir = "{tmp_path / "data"}"\n')

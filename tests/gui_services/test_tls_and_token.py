@@ -8,7 +8,7 @@ import pytest
 
 from mohawk_gui.services.config import TlsSettings, WorkerSettings
 from mohawk_gui.services.connection_manager import ConnectionManager
-from mohawk_gui.services.listener import OFFLINE, ONLINE
+from mohawk_gui.services.listener import OFFLINE
 from mohawk_gui.services.probe import probe_worker
 from tests.gui_services.recording_listener import RecordingListener
 from tests.gui_services.front_proxy import FrontProxy
@@ -43,7 +43,7 @@ async def test_a_worker_behind_tls_with_its_ca_is_online_and_receives_the_token(
         tls = TlsSettings(ca=tls_files["folder"] / "ca.pem")
         manager.add_worker(WorkerSettings(name="secure", url=proxy.url, token="s3cret", tls=tls))
         try:
-            await listener.wait_for(lambda: listener.state("secure") == ONLINE, what="online over TLS")
+            await listener.wait_for(lambda: listener.answering("secure"), what="online over TLS")
         finally:
             await manager.close()
     assert any(b"authorization: Bearer s3cret" in head.lower().replace(b"bearer", b"Bearer") for head in proxy.request_heads)

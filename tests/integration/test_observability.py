@@ -47,6 +47,7 @@ async def test_metrics_count_requests_by_outcome(engine):
     await asyncio.to_thread(send, engine.url, "tiny", 25, 3)
     bad = httpx.post(f"{engine.url}/v2/models/tiny/infer", content=b"{nope")
     assert bad.status_code == 400
+    await asyncio.sleep(1.1)  # windowed figures cover completed seconds
     async with EngineClient(engine.url) as client:
         snapshot = await client.metrics()
     (tiny,) = snapshot.sessions

@@ -22,6 +22,7 @@ def test_uniform_distribution_percentiles():
     latency = SlidingLatency(clock=clock)
     for us in range(1, 100_001):  # 1 us .. 100 ms, uniform
         latency.record_us(us)
+    clock.now += 1
     summary = latency.summaries()["1s"]
     assert summary.count == 100_000
     for got, expected in ((summary.p50_ms, 50), (summary.p90_ms, 90), (summary.p95_ms, 95), (summary.p99_ms, 99)):
@@ -31,9 +32,11 @@ def test_uniform_distribution_percentiles():
 
 def test_lognormal_distribution_matches_numpy_percentiles():
     values = np.random.default_rng(5).lognormal(mean=7.0, sigma=0.8, size=50_000).astype(int) + 1
-    latency = SlidingLatency(clock=Clock())
+    clock = Clock()
+    latency = SlidingLatency(clock=clock)
     for us in values:
         latency.record_us(int(us))
+    clock.now += 1
     summary = latency.summaries()["1s"]
     for got, q in ((summary.p50_ms, 50), (summary.p90_ms, 90), (summary.p99_ms, 99)):
         assert got == pytest.approx(np.percentile(values, q) / 1000, rel=0.02)
@@ -46,11 +49,13 @@ def test_windows_slide_with_time():
     clock.now += 30
     for _ in range(99):
         latency.record_us(1_000)
+    assert latency.summaries()["1s"].count == 0, "the current second is still filling"
+    clock.now += 1
     summaries = latency.summaries()
     assert summaries["1s"].count == 99 and summaries["1s"].max_ms == pytest.approx(1, rel=0.01)
     assert summaries["10s"].count == 99
     assert summaries["60s"].count == 100 and summaries["60s"].max_ms == pytest.approx(100, rel=0.01)
-    clock.now += 61
+    clock.now += 60
     assert latency.summaries()["60s"].count == 0
 
 
