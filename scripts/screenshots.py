@@ -84,16 +84,45 @@ async def _traffic(url: str, seconds: float) -> None:
 
 
 async def _capture(window: MainWindow, out: Path, traffic_s: float, url: str) -> None:
+    """Traffic keeps running while the views are grabbed, so the live figures are not idle."""
     await _deploy(url)
-    await _traffic(url, traffic_s)
-    await asyncio.sleep(1.0)
+    traffic = asyncio.ensure_future(_traffic(url, traffic_s + 2.0 * len(VIEW_NAMES)))
+    await asyncio.sleep(traffic_s)
     for name in VIEW_NAMES:
         window.show_view(name)
         if name == "Workers":
             window.workers.select_worker("lab-1")
-        await asyncio.sleep(0.6)
-        window.grab().save(str(out / f"{name.lower()}.png"))
-        print(out / f"{name.lower()}.png")
+        if name == "Sessions":
+            window.sessions.open_session("lab-1", "mlp-tiny")
+        await asyncio.sleep(1.0)
+        _save(window, out / f"{name.lower()}.png")
+    await _capture_dialogs(window, out, url)
+    await traffic
+
+
+async def _capture_dialogs(window: MainWindow, out: Path, url: str) -> None:
+    """The add-worker dialog after a passing connection test, and the config pane refusing bad input."""
+    window.show_view("Workers")
+    dialog = window.workers.open_add_dialog()
+    dialog.name_edit.setText("lab-1-mirror")
+    dialog.url_edit.setText(url)
+    dialog.test_connection()
+    while not dialog.save_button.isEnabled():
+        await asyncio.sleep(0.1)
+    _save(dialog, out / "add-worker.png")
+    dialog.reject()
+    window.show_view("Config")
+    window.config.form.fields["refresh.heartbeat_s"].setValue(0)
+    window.config.form.workers.add_row(["gpu box 3", "gpu-box-3:8003", "", True, None, None, None])
+    window.config.save()
+    await asyncio.sleep(0.5)
+    _save(window, out / "config-invalid.png")
+    window.config.reload()
+
+
+def _save(widget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(path)
 
 
 def main() -> int:

@@ -67,16 +67,29 @@ def parse_config(text: str) -> ConsoleConfig:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigInvalid([f"not valid TOML: {exc}"]) from exc
+    return validate_config(raw)
+
+
+def validate_config(raw: dict) -> ConsoleConfig:
+    """Validate plain data (parsed TOML, or the form's values); raises ConfigInvalid."""
     try:
         return ConsoleConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigInvalid([_describe(error) for error in exc.errors()]) from exc
+        raise ConfigInvalid([_describe(error, raw) for error in exc.errors()]) from exc
 
 
-def _describe(error: dict) -> str:
-    location = ".".join(str(part) for part in error["loc"])
+def _describe(error: dict, raw: dict) -> str:
+    """'refresh.heartbeat_s: …', and for a worker 'worker 2 "gpu-b" url: …' (counted from 1, with its name)."""
+    location = [str(part) for part in error["loc"]]
+    if len(location) >= 2 and location[0] == "workers" and location[1].isdigit():
+        position = int(location[1])
+        workers = raw.get("workers")
+        entry = workers[position] if isinstance(workers, list) and position < len(workers) else {}
+        name = entry.get("name") if isinstance(entry, dict) else None
+        label = f'worker {position + 1}' + (f' "{name}"' if name else "")
+        location = [label + (" " + ".".join(location[2:]) if location[2:] else "")]
     message = error["msg"].removeprefix("Value error, ")
-    return f"{location}: {message}" if location else message
+    return f"{'.'.join(location)}: {message}" if location else message
 
 
 def render_config(config: ConsoleConfig, original_text: str) -> str:

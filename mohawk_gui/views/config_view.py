@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from pydantic import ValidationError
 from PyQt6.QtGui import QFontDatabase
 from PyQt6.QtWidgets import QFrame, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from mohawk_gui.services.config import ConsoleConfig, restart_required
-from mohawk_gui.services.config_store import ConfigInvalid, parse_config, render_config
+from mohawk_gui.services.config import restart_required
+from mohawk_gui.services.config_store import ConfigInvalid, parse_config, render_config, validate_config
 from mohawk_gui.services.console import Console
 from mohawk_gui.theme import BAD, OK, WARN, set_role
 from mohawk_gui.views.config_form import ConfigForm
@@ -91,11 +90,7 @@ class ConfigView(QWidget):
         """The TOML that Save would write, from the tab in front; raises ConfigInvalid."""
         if self.tabs.currentIndex() == RAW_TAB:
             return self.raw.toPlainText()
-        try:
-            config = ConsoleConfig.model_validate(self.form.values())
-        except ValidationError as exc:
-            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
-            raise ConfigInvalid(problems) from None
+        config = validate_config(self.form.values())
         return render_config(config, self.store.read_text())
 
     def save(self) -> asyncio.Future | None:
@@ -150,16 +145,15 @@ class ConfigView(QWidget):
             return
         try:
             if index == RAW_TAB:
-                config = ConsoleConfig.model_validate(self.form.values())
+                config = validate_config(self.form.values())
                 self.raw.blockSignals(True)
                 self.raw.setPlainText(render_config(config, self.raw.toPlainText()))
                 self.raw.blockSignals(False)
             else:
                 self.form.load(parse_config(self.raw.toPlainText()))
             self.banner.hide()
-        except (ValidationError, ConfigInvalid) as exc:
-            problems = exc.problems if isinstance(exc, ConfigInvalid) else [str(exc)]
-            self.show_message(WARN, "The other tab could not take these edits (they are not valid yet):", problems)
+        except ConfigInvalid as exc:
+            self.show_message(WARN, "The other tab could not take these edits (they are not valid yet):", exc.problems)
 
     def show_message(self, color: str, message: str, problems: list[str] | None = None) -> None:
         lines = [message, *(f"  • {problem}" for problem in problems or [])]

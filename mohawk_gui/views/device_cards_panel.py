@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from mohawk_gui.services.fleet_state import WorkerStatus
@@ -23,6 +24,7 @@ class DeviceCardsPanel(QScrollArea):
         outer.addWidget(self.message)
         self._grid = QGridLayout()
         self._grid.setSpacing(10)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         outer.addLayout(self._grid)
         outer.addStretch(1)
         self.setWidget(content)

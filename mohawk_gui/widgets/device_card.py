@@ -16,7 +16,8 @@ class DeviceCard(QFrame):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         set_role(self, "card")
-        self.setMinimumWidth(240)
+        self.setMinimumWidth(260)
+        self.setMaximumWidth(480)
         self.title = QLabel(title)
         set_role(self.title, "section")
         self.utilization = Meter(warn_at=0.85, bad_at=0.97)

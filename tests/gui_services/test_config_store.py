@@ -93,7 +93,7 @@ def test_a_save_keeps_the_previous_file_as_a_backup_and_restore_swaps_them(store
         ("[refresh\n", "not valid TOML"),
         ("[refresh]\nheartbeat_s = 0\n", "refresh.heartbeat_s"),
         ("[alerts]\nunknown = 1\n", "alerts.unknown"),
-        ('[[workers]]\nname = "a"\nurl = "ftp://x"\n', "workers.0.url"),
+        ('[[workers]]\nname = "a"\nurl = "ftp://x"\n', 'worker 1 "a" url: url must look like'),
         ('[[workers]]\nname = "a"\nurl = "http://x:1"\n[[workers]]\nname = "a"\nurl = "http://y:1"\n', "unique"),
         ('[[workers]]\nname = "a"\nurl = "https://x:1"\n[workers.tls]\nkey = "k.pem"\n', "client key"),
     ],

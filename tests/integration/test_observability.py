@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import numpy as np
@@ -163,3 +164,6 @@ async def test_logs_filters_and_health(engine):
     response = httpx.get(f"{engine.url}/v1/logs", params={"level": "LOUD"})
     assert response.status_code == 400 and "level" in response.json()["error"]
     assert httpx.get(f"{engine.url}/v1/sessions/never/events").status_code == 404
+    lines = (engine.state_dir / "logs" / "engine.jsonl").read_text().splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert any(e["source"] == "tiny" and e["message"] == "session tiny: READY" for e in entries)

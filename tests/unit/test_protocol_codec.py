@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import struct
 
+import ml_dtypes
 import numpy as np
 import pytest
 import tritonclient.http as httpclient
@@ -125,7 +126,6 @@ def test_bf16_nan_stays_nan_and_shape_is_kept():
 @FUZZ
 @given(st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=64))
 def test_bf16_matches_ml_dtypes(words):
-    ml_dtypes = pytest.importorskip("ml_dtypes")
     values = np.array(words, dtype=np.uint32).view(np.float32)
     ours = bf16_to_fp32(fp32_to_bf16(values))
     theirs = values.astype(ml_dtypes.bfloat16).astype(np.float32)
