@@ -45,6 +45,11 @@ def build_v1_router() -> APIRouter:
     async def get_session(name: str, request: Request) -> SessionInfo:
         return _engine(request).sessions.get(name).info()
 
+    @router.put("/sessions/{name}", response_model=SessionInfo)
+    async def reconfigure_session(name: str, spec: SessionSpec, request: Request) -> SessionInfo:
+        """Apply a new spec to a READY session without dropping requests; answers once the new version serves."""
+        return await _engine(request).sessions.reconfigure(name, spec)
+
     @router.delete("/sessions/{name}", response_model=SessionInfo)
     async def delete_session(name: str, request: Request) -> SessionInfo:
         return await _engine(request).sessions.delete(name)

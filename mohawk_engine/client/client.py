@@ -59,9 +59,12 @@ class EngineClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _send(self, method: str, path: str, json: Any = None, params: dict | None = None) -> Any:
+    async def _send(
+        self, method: str, path: str, json: Any = None, params: dict | None = None, timeout: float | None = None
+    ) -> Any:
+        extra = {} if timeout is None else {"timeout": timeout}
         try:
-            response = await self._http.request(method, path, json=json, params=params)
+            response = await self._http.request(method, path, json=json, params=params, **extra)
         except httpx.HTTPError as exc:
             raise EngineClientError(0, f"cannot reach engine at {self.base_url}: {exc}") from exc
         if response.status_code >= 400:
@@ -92,6 +95,11 @@ class EngineClient:
 
     async def create_session(self, spec: SessionSpec) -> SessionInfo:
         return SessionInfo.model_validate(await self._send("POST", "/v1/sessions", spec.model_dump(mode="json")))
+
+    async def reconfigure_session(self, spec: SessionSpec, timeout: float = 300.0) -> SessionInfo:
+        """Switch a READY session to `spec` (a new version) with no dropped requests; waits until it serves."""
+        response = await self._send("PUT", f"/v1/sessions/{spec.name}", spec.model_dump(mode="json"), timeout=timeout)
+        return SessionInfo.model_validate(response)
 
     async def delete_session(self, name: str) -> SessionInfo:
         return SessionInfo.model_validate(await self._send("DELETE", f"/v1/sessions/{name}"))

@@ -18,6 +18,20 @@ from mohawk_engine.store.sqlite import StateStore
 
 log = logging.getLogger("mohawk.sessions")
 
+
+def describe_changes(old: SessionSpec, new: SessionSpec) -> str:
+    """The settings that differ, e.g. "batching.max_queue_delay_us 0 -> 200"."""
+    before, after = old.model_dump(), new.model_dump()
+    changes = []
+    for section in ("model", "device_map", "batching"):
+        if isinstance(after[section], dict):
+            for key, value in after[section].items():
+                if before[section].get(key) != value:
+                    changes.append(f"{section}.{key} {before[section].get(key)} -> {value}")
+        elif before[section] != after[section]:
+            changes.append(f"{section} {before[section]} -> {after[section]}")
+    return ", ".join(changes) or "no changes"
+
 _RESTORABLE = {SessionState.LOADING, SessionState.READY}
 
 
@@ -41,6 +55,7 @@ class SessionManager:
         self._sessions: dict[str, Session] = {}
         self._loads: dict[str, asyncio.Task] = {}
         self._shutting_down = False
+        self._reconfiguring: set[str] = set()
 
     def get(self, name: str) -> Session:
         session = self._sessions.get(name)
@@ -115,14 +130,21 @@ class SessionManager:
         return session
 
     def _persist_state(self, session: Session, state: SessionState, reason: str | None) -> None:
-        if not self._shutting_down:
+        if not self._shutting_down and self._is_current(session):
             self._store.set_state(session.name, state, reason)
 
+    def _is_current(self, session: Session) -> bool:
+        """False for a new version still loading beside the one serving, and for a replaced version."""
+        return self._sessions.get(session.name) is session
+
     def _session_event(self, session: Session, kind: str, detail: str | None) -> None:
+        current = self._is_current(session)
         if self._shutting_down and kind in ("draining", "stopped"):
             detail = "engine shutting down"
+        elif not current:
+            detail = f"version {session.version}" + (f": {detail}" if detail else "")
         self._record_event(session.name, kind, detail)
-        if kind in ("stopped", "failed") and not self._shutting_down and self._events is not None:
+        if current and kind in ("stopped", "failed") and not self._shutting_down and self._events is not None:
             self._events.add_history(
                 SessionHistory(
                     session=session.name,
@@ -162,6 +184,47 @@ class SessionManager:
             await asyncio.gather(load, return_exceptions=True)
         await session.stop()
         return session.info()
+
+    async def reconfigure(self, name: str, spec: SessionSpec) -> SessionInfo:
+        """Load `spec` as the next version beside the serving one; switch when it is READY, then drain the old.
+
+        No request is dropped: new requests go to the new version from the moment it is READY,
+        and the old version finishes what it has queued. If the new version fails to load,
+        the old one keeps serving and the error says why.
+        """
+        if spec.name != name:
+            raise BadRequest(f"the spec names session '{spec.name}' but the request is for '{name}'")
+        old = self.get(name)
+        if old.state is not SessionState.READY:
+            raise Conflict(f"session '{name}' is {old.state.value}; only a READY session can be reconfigured")
+        if name in self._reconfiguring:
+            raise Conflict(f"session '{name}' is already being reconfigured")
+        model = self.model(spec.model)
+        self._reconfiguring.add(name)
+        try:
+            candidate = Session(
+                spec,
+                model,
+                self._repository.path_of(spec.model),
+                old.version + 1,
+                old.created_at,
+                on_state=self._persist_state,
+                on_event=self._session_event,
+            )
+            await candidate.load(self._inventory, self._warmup_batches)
+            if candidate.state is not SessionState.READY:
+                raise Conflict(
+                    f"version {candidate.version} of session '{name}' did not load ({candidate.reason}); "
+                    f"version {old.version} keeps serving"
+                )
+            self._sessions[name] = candidate
+            self._store.save_session(spec, SessionState.READY, None, candidate.version)
+            self._record_event(name, "reconfigured", f"version {old.version} -> {candidate.version}: "
+                               f"{describe_changes(old.spec, spec)}")  # fmt: skip
+            await old.stop()
+        finally:
+            self._reconfiguring.discard(name)
+        return candidate.info()
 
     async def wait_loaded(self, name: str) -> None:
         load = self._loads.get(name)
