@@ -81,8 +81,11 @@ class DynamicBatcher:
         loop = asyncio.get_running_loop()
         request = PendingRequest(inputs, rows, loop.create_future(), time.perf_counter_ns(), PendingRequest.key_of(inputs))
         request.timer = loop.call_later(self._timeout_s, self._expire, request)
-        self._queue.append(request)
-        self._wakeup.set()
+        if not self._queue and self._free_slots and not self._delay_ns:
+            self._start([request])  # nothing to wait for or merge with: skip the batch-forming task's turn
+        else:
+            self._queue.append(request)
+            self._wakeup.set()
         try:
             return await request.future
         finally:
@@ -106,20 +109,24 @@ class DynamicBatcher:
 
     async def _form_batches(self) -> None:
         while True:
-            while self._free_slots == 0:
-                self._slot_freed.clear()
-                await self._slot_freed.wait()
-            while not self._queue:
-                self._wakeup.clear()
-                await self._wakeup.wait()
+            while not (self._free_slots and self._queue):
+                if not self._free_slots:
+                    self._slot_freed.clear()
+                    await self._slot_freed.wait()
+                else:
+                    self._wakeup.clear()
+                    await self._wakeup.wait()
             batch, rows, blocked = self._take()
             if batch and self._delay_ns and not blocked and rows < self._max_rows:
                 rows = await self._hold_open(batch, rows)
             if batch:
-                self._free_slots -= 1
-                task = asyncio.get_running_loop().create_task(self._dispatch(batch))
-                self._inflight.add(task)
-                task.add_done_callback(self._inflight.discard)
+                self._start(batch)
+
+    def _start(self, batch: list[PendingRequest]) -> None:
+        self._free_slots -= 1
+        task = asyncio.get_running_loop().create_task(self._dispatch(batch))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
 
     def _take(self, batch: list[PendingRequest] | None = None, rows: int = 0) -> tuple[list[PendingRequest], int, bool]:
         """Move compatible requests from the queue head into the batch; stop at the first misfit."""

@@ -217,3 +217,36 @@ async def test_one_bad_request_fails_alone_not_its_whole_batch():
     assert executor.batches[1] == [2, 2, 1]
     assert sorted(executor.batches[2:]) == [[1], [2], [2]]
     await batcher.drain()
+
+
+class ConcurrencyExecutor(RecordingExecutor):
+    """Records how many batches run at once."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__(capacity)
+        self.running = 0
+        self.most = 0
+
+    async def execute(self, batch):
+        self.running += 1
+        self.most = max(self.most, self.running)
+        try:
+            await asyncio.sleep(0.005)
+            return await super().execute(batch)
+        finally:
+            self.running -= 1
+
+
+async def test_requests_started_directly_never_exceed_the_executor_capacity():
+    executor = ConcurrencyExecutor(capacity=2)
+    batcher = await start(BatchingConfig(max_batch_size=4, max_queue_delay_us=0), executor)
+    calls = []
+    for i in range(40):
+        calls.append(asyncio.ensure_future(batcher.submit(rows(1, float(i)), 1)))
+        if i % 3 == 0:
+            await asyncio.sleep(0.002)
+    results = await asyncio.gather(*calls)
+    assert [r["y"][0, 0] for r in results] == [2.0 * i for i in range(40)]
+    assert executor.most == 2
+    assert sum(len(b) for b in executor.batches) == 40
+    await batcher.drain()
