@@ -81,7 +81,8 @@ class BundledEngine:
         self.pid = self._process.pid
         threading.Thread(target=self._pump, args=(self._process, loop, listening), daemon=True).start()
         try:
-            self.url = await asyncio.wait_for(listening, timeout_s)
+            async with asyncio.timeout(timeout_s):
+                self.url = await listening
         except TimeoutError:
             self.stop()
             raise BundledEngineError(f"the local engine did not start within {timeout_s:.0f} s:\n{self.tail()}") from None

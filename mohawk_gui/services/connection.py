@@ -145,7 +145,8 @@ class WorkerConnection:
                     self._listener.on_sessions(self.name, sessions)
             self._sessions_stale.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._sessions_stale.wait(), self.refresh.sessions_s)
+                async with asyncio.timeout(self.refresh.sessions_s):  # not wait_for: it can swallow a cancel on 3.11
+                    await self._sessions_stale.wait()
 
     def sessions_changed(self) -> None:
         """A session event arrived: refresh the session list now rather than at the next tick."""

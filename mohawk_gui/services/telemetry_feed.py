@@ -61,7 +61,8 @@ class TelemetryFeed:
             await connection.heartbeat()  # a worker that is gone goes offline, not degraded
             connection.set_problem("stream", f"{problem}; polling instead")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._poll(), backoff.next_delay())
+                async with asyncio.timeout(backoff.next_delay()):  # not wait_for: it can swallow a cancel on 3.11
+                    await self._poll()
 
     def dispatch(self, message: StreamMessage) -> None:
         if message.type not in ("snapshot", "update"):

@@ -42,12 +42,13 @@ def test_a_killed_worker_shows_offline_without_stalling_the_ui_and_comes_back(
     resolve(qtbot, console.start())
     workers = window.show_view("Workers")
     until(qtbot, lambda: answering(workers.model.data(workers.model.index(0, 2))))
+    until(qtbot, lambda: "1/1 workers connected" in window.status.workers.text())
 
     meter = StallMeter()
     engine.kill()
     until(qtbot, lambda: "offline: connection refused" in workers.model.data(workers.model.index(0, 2)))
     until(qtbot, lambda: "0/1 workers connected" in window.status.workers.text())
-    assert "1 active alert" in window.status.alerts.text()
+    until(qtbot, lambda: "1 active alert" in window.status.alerts.text())
     assert window.dashboard.workers_tile.level == "critical"
 
     restarted = asyncio.get_running_loop().run_in_executor(None, lambda: engine.start(port=port))  # off the UI thread
