@@ -21,7 +21,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to bind; 0 picks a free one (default 8003)")
     serve.add_argument("--model-repo", type=Path, help="folder of .onnx / .pt models")
     serve.add_argument("--state-dir", type=Path, help="folder for the SQLite state and logs")
-    serve.add_argument("--demo-models", action="store_true", help="write the demo models into the repository first")
+    serve.add_argument(
+        "--demo-models", action="store_true", help="write the demo models into the repository unless they are there"
+    )
 
     demo = commands.add_parser("demo-models", help="write the deterministic demo models into DIR")
     demo.add_argument("directory", type=Path)
@@ -58,9 +60,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.state_dir is not None:
         config.paths.state_dir = args.state_dir
     if args.demo_models:
-        from mohawk_engine.repository.demo import write_demo_models
+        from mohawk_engine.repository.demo import demo_models_present, write_demo_models
 
-        write_demo_models(config.paths.model_repository)
+        if not demo_models_present(config.paths.model_repository):
+            write_demo_models(config.paths.model_repository)
     from mohawk_engine.api.server import serve
 
     try:

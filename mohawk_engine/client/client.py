@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -43,7 +44,7 @@ class EngineClient:
         *,
         token: str | None = None,
         timeout: float = 10.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         cert: str | tuple[str, str] | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -134,6 +134,16 @@ def _sidecar(layers: tuple[int, ...], description: str) -> dict:
     }
 
 
+DEMO_FILES = (
+    "mlp-tiny.onnx", "mlp-large.onnx", "add-sub.onnx", "identity-mixed.onnx", "identity-bf16.onnx",
+    "mlp-tiny-ts.pt", "mlp-tiny-ts.json",
+)  # fmt: skip
+
+
+def demo_models_present(root: Path) -> bool:
+    return all((root / name).is_file() for name in DEMO_FILES)
+
+
 def write_demo_models(root: Path) -> list[Path]:
     """Write every demo model into `root` (created if needed); returns the files written."""
     root.mkdir(parents=True, exist_ok=True)
