@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class ConfigError(ValueError):
@@ -43,8 +43,31 @@ class TelemetryConfig(_Section):
     log_buffer_records: int = Field(5000, ge=100, le=1_000_000)
     stream_send_timeout_s: float = Field(10.0, gt=0, le=300)
     stream_buffer_records: int = Field(1000, ge=10, le=100_000)
+    stream_ping_interval_s: float = Field(10.0, gt=0, le=300)
+    stream_max_clients: int = Field(64, ge=1, le=10_000)
     memory_warning_pct: float = Field(75.0, gt=0, le=100)
     memory_critical_pct: float = Field(90.0, gt=0, le=100)
+    cpu_warning_pct: float = Field(90.0, gt=0, le=100)
+    cpu_critical_pct: float = Field(98.0, gt=0, le=100)
+    disk_free_warning_pct: float = Field(10.0, ge=0, lt=100)
+    disk_free_critical_pct: float = Field(5.0, ge=0, lt=100)
+    gpu_memory_warning_pct: float = Field(90.0, gt=0, le=100)
+    gpu_memory_critical_pct: float = Field(97.0, gt=0, le=100)
+    queue_warning_pct: float = Field(50.0, gt=0, le=100)
+    queue_critical_pct: float = Field(90.0, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _warning_before_critical(self) -> "TelemetryConfig":
+        for check in ("memory", "cpu", "gpu_memory", "queue"):
+            warning, critical = getattr(self, f"{check}_warning_pct"), getattr(self, f"{check}_critical_pct")
+            if warning > critical:
+                raise ValueError(f"{check}_warning_pct ({warning}) must not be above {check}_critical_pct ({critical})")
+        if self.disk_free_warning_pct < self.disk_free_critical_pct:
+            raise ValueError(
+                f"disk_free_warning_pct ({self.disk_free_warning_pct}) must not be below "
+                f"disk_free_critical_pct ({self.disk_free_critical_pct}): less free disk is worse"
+            )
+        return self
 
 
 class EngineConfig(_Section):

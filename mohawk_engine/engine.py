@@ -6,7 +6,7 @@ import logging
 import time
 
 from mohawk_engine import __version__
-from mohawk_engine.config import EngineConfig
+from mohawk_engine.config import EngineConfig, TelemetryConfig
 from mohawk_engine.placement.devices import DeviceInventory
 from mohawk_engine.repository.repository import ModelRepository
 from mohawk_engine.schemas import ServerInfo
@@ -42,14 +42,14 @@ class Engine:
             events=self.events,
             last_logs=lambda name: self.log_hub.query(source=name, limit=20),
         )
-        self._device_sampler = DeviceSampler(self.worker_id)
+        self._device_sampler = DeviceSampler(self.worker_id, self.inventory)
         self._devices: DevicesSnapshot | None = None
         self.health = HealthMonitor(
             self.worker_id,
             self.state_dir,
             self.devices,
             lambda: [(s.metrics(), s.spec.batching.max_queue_size) for s in self.sessions.all_sessions()],
-            Thresholds(memory_pct=(telemetry.memory_warning_pct, telemetry.memory_critical_pct)),
+            _thresholds(telemetry),
         )
         self.live = False
 
@@ -94,3 +94,13 @@ class Engine:
         await self.sessions.shutdown()
         self.events.close()
         self.store.close()
+
+
+def _thresholds(telemetry: TelemetryConfig) -> Thresholds:
+    return Thresholds(
+        memory_pct=(telemetry.memory_warning_pct, telemetry.memory_critical_pct),
+        cpu_pct=(telemetry.cpu_warning_pct, telemetry.cpu_critical_pct),
+        disk_free_pct=(telemetry.disk_free_warning_pct, telemetry.disk_free_critical_pct),
+        gpu_memory_pct=(telemetry.gpu_memory_warning_pct, telemetry.gpu_memory_critical_pct),
+        queue_fill_pct=(telemetry.queue_warning_pct, telemetry.queue_critical_pct),
+    )

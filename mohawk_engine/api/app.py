@@ -32,6 +32,6 @@ def create_app(engine: Engine) -> InferFastPath:
     install_error_handlers(app)
     app.include_router(build_v1_router())
     app.include_router(build_observability_router())
-    app.include_router(build_stream_router())
+    app.include_router(build_stream_router(engine))
     app.include_router(build_v2_router(handler, limit))
     return InferFastPath(app, handler, limit)

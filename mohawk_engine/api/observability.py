@@ -17,7 +17,7 @@ from mohawk_engine.schemas.telemetry import (
     SessionHistory,
 )
 from mohawk_engine.telemetry.logs import LEVELS
-from mohawk_engine.telemetry.prometheus import mohawk_exposition, triton_exposition
+from mohawk_engine.telemetry.prometheus import exposition
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -71,8 +71,6 @@ def build_observability_router() -> APIRouter:
     @router.get("/metrics", include_in_schema=False)
     async def prometheus(request: Request) -> Response:
         engine = _engine(request)
-        sessions = engine.sessions.all_sessions()
-        text = triton_exposition(sessions, engine.devices()).encode() + mohawk_exposition(lambda: sessions)
-        return Response(text, media_type=PROMETHEUS_TEXT)
+        return Response(exposition(engine.sessions.all_sessions, engine.devices), media_type=PROMETHEUS_TEXT)
 
     return router

@@ -21,6 +21,9 @@ from mohawk_engine.engine import Engine
 from mohawk_engine.telemetry.logs import install_logging
 
 
+STREAM_COMMAND_MAX_BYTES = 64 * 1024
+
+
 def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -61,8 +64,15 @@ def serve(config: EngineConfig) -> None:
         app,
         loop="uvloop" if _has("uvloop") else "asyncio",
         http="httptools" if _has("httptools") else "h11",
-        log_level=config.logging.level if config.logging.level != "debug" else "debug",
+        log_config=None,  # uvicorn's records reach the engine's handlers: stderr, the JSON file, /v1/logs
+        log_level="debug" if config.logging.level == "debug" else "warning",
         access_log=False,
+        ws_max_size=STREAM_COMMAND_MAX_BYTES,
+        ws_per_message_deflate=False,  # compressing every frame for every client costs more CPU than it saves
+        # A stream client that stops reading stops answering pings, and is cut off even while the
+        # socket buffers still take its frames.
+        ws_ping_interval=config.telemetry.stream_ping_interval_s,
+        ws_ping_timeout=config.telemetry.stream_ping_interval_s,
         timeout_keep_alive=int(config.server.keep_alive_s),
         lifespan="on",
         proxy_headers=False,

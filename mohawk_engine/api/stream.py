@@ -1,32 +1,41 @@
-"""GET /v1/stream: one WebSocket carrying metrics, devices, health, events and logs.
+"""WS /v1/stream: one WebSocket carrying metrics, devices, health, events and logs.
 
 The client sends StreamCommand messages (subscribe / unsubscribe a topic, with a rate and
-an optional session filter). Each subscribe is answered with a "snapshot" frame, then
-"update" frames: periodic topics are built fresh at each due time (so a slow client only
-ever gets the latest figures, never a backlog), events and logs are gathered between
-frames in a bounded buffer per client (overflow drops the oldest and says how many).
-A client that cannot take a frame within the send timeout is disconnected.
+an optional session filter). Each subscribe is answered with a "subscribed" control frame
+and a "snapshot" frame, then "update" frames at the topic's rate. Periodic topics are built
+fresh at each due time, so a slow client only ever gets the latest figures, never a
+backlog; events and logs are gathered between frames in a bounded buffer per client, whose
+overflow drops the oldest and is reported in a "dropped" frame. A client that cannot take
+a frame within the send timeout is disconnected with close code 1013.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from starlette.websockets import WebSocketDisconnected
 
+from mohawk_engine.api.stream_frames import PERIODIC, SharedFrames
 from mohawk_engine.engine import Engine
-from mohawk_engine.schemas.telemetry import LogRecord, SessionEvent, StreamCommand, StreamMessage
+from mohawk_engine.schemas.telemetry import HealthCheck, LogRecord, SessionEvent, StreamCommand, StreamMessage
+
+log = logging.getLogger("mohawk.stream")
 
 DEFAULT_RATES_HZ = {"metrics": 2.0, "devices": 1.0, "health": 0.5, "events": 4.0, "logs": 4.0}
-PERIODIC = ("metrics", "devices", "health")
 SNAPSHOT_EVENTS = 100
 SNAPSHOT_LOGS = 200
 CLOSE_TRY_AGAIN_LATER = 1013
+
+
+class SlowClient(Exception):
+    """The client did not take a frame within the send timeout."""
 
 
 @dataclass
@@ -38,42 +47,13 @@ class Subscription:
     dropped: int = 0
 
 
-class SharedSnapshots:
-    """Periodic topics' data, built at most once per `max_age_s` however many clients ask."""
-
-    def __init__(self, engine: Engine, max_age_s: float = 0.05) -> None:
-        self._engine = engine
-        self._max_age = max_age_s
-        self._cache: dict[tuple[str, str | None], tuple[float, dict]] = {}
-
-    def get(self, topic: str, session: str | None) -> dict:
-        key = (topic, session)
-        now = time.monotonic()
-        cached = self._cache.get(key)
-        if cached is None or now - cached[0] >= self._max_age:
-            cached = (now, self._build(topic, session))
-            self._cache[key] = cached
-        return cached[1]
-
-    def _build(self, topic: str, session: str | None) -> dict:
-        engine = self._engine
-        if topic == "metrics":
-            snapshot = engine.metrics()
-            if session is not None:
-                snapshot.sessions = [m for m in snapshot.sessions if m.session == session]
-            return snapshot.model_dump(mode="json")
-        if topic == "devices":
-            return engine.devices().model_dump(mode="json")
-        return engine.health_report().model_dump(mode="json")
-
-
 class StreamClient:
     """One connected WebSocket client: its subscriptions and its buffered events and logs."""
 
-    def __init__(self, websocket: WebSocket, engine: Engine, snapshots: SharedSnapshots | None = None) -> None:
+    def __init__(self, websocket: WebSocket, engine: Engine, frames: SharedFrames | None = None) -> None:
         self._ws = websocket
         self._engine = engine
-        self._snapshots = snapshots or SharedSnapshots(engine)
+        self._frames = frames or SharedFrames(engine)
         telemetry = engine.config.telemetry
         self._send_timeout = telemetry.stream_send_timeout_s
         self._buffer_limit = telemetry.stream_buffer_records
@@ -81,67 +61,79 @@ class StreamClient:
         self._wake = asyncio.Event()
 
     async def serve(self) -> None:
+        """Run until the client leaves; a client too slow to keep up is closed with 1013."""
         unsubscribe_logs = self._engine.log_hub.subscribe(self._on_log)
         listeners = self._engine.sessions.event_listeners
         listeners.append(self._on_event)
-        sender = asyncio.create_task(self._send_loop())
         try:
-            await self._receive_loop(sender)
+            await self._run()
+        except (WebSocketDisconnect, WebSocketDisconnected):
+            pass  # the client left
+        except SlowClient as exc:
+            log.warning("stream client %s disconnected: %s", _peer(self._ws), exc)
+            with contextlib.suppress(Exception):  # the close frame gets as long as any other frame
+                async with asyncio.timeout(self._send_timeout):
+                    await self._ws.close(CLOSE_TRY_AGAIN_LATER, str(exc))
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await sender
             unsubscribe_logs()
             if self._on_event in listeners:
                 listeners.remove(self._on_event)
 
-    async def _receive_loop(self, sender: asyncio.Task) -> None:
-        while not sender.done():
-            receive = asyncio.ensure_future(self._ws.receive_text())
-            done, _ = await asyncio.wait({receive, sender}, return_when=asyncio.FIRST_COMPLETED)
-            if receive not in done:
-                receive.cancel()
-                return
-            try:
-                text = receive.result()
-            except (WebSocketDisconnect, RuntimeError):
-                return
-            await self._command(text)
+    async def _run(self) -> None:
+        sender = asyncio.create_task(self._send_loop())
+        try:
+            while not sender.done():
+                receive = asyncio.ensure_future(self._ws.receive())
+                await asyncio.wait({receive, sender}, return_when=asyncio.FIRST_COMPLETED)
+                if not receive.done():
+                    receive.cancel()
+                    break
+                message = receive.result()
+                if message["type"] == "websocket.disconnect":
+                    return
+                await self._command(message.get("text"))
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+        sender.result()
 
-    async def _command(self, text: str) -> None:
+    async def _command(self, text: str | None) -> None:
+        if text is None:
+            await self._send(self._message("control", "error", "commands are JSON text frames, not binary"))
+            return
         try:
             command = StreamCommand.model_validate_json(text)
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'message'}: {e['msg']}" for e in exc.errors())
             await self._send(self._message("control", "error", f"invalid command: {problems}"))
             return
+        topic = command.topic
         if command.op == "unsubscribe":
-            self._subs.pop(command.topic, None)
-            await self._send(self._message("control", "unsubscribed", {"topic": command.topic}))
+            self._subs.pop(topic, None)
+            await self._send(self._message("control", "unsubscribed", {"topic": topic}))
             return
-        rate = command.rate_hz or DEFAULT_RATES_HZ[command.topic]
+        if command.session is not None and topic in ("devices", "health"):
+            await self._send(self._message("control", "error", f"topic '{topic}' has no session filter; "
+                                           "only metrics, events and logs have one"))  # fmt: skip
+            return
+        rate = command.rate_hz or DEFAULT_RATES_HZ[topic]
         subscription = Subscription(rate, command.session, buffer=deque(maxlen=self._buffer_limit))
         subscription.due = time.monotonic() + 1.0 / rate
-        self._subs[command.topic] = subscription
-        await self._send(self._message("control", "subscribed", {"topic": command.topic, "rate_hz": rate}))
-        await self._send(self._message(command.topic, "snapshot", self._snapshot(command.topic, subscription),
-                                       command.session))  # fmt: skip
+        self._subs[topic] = subscription
+        acknowledgement = {"topic": topic, "rate_hz": rate, "session": command.session}
+        await self._send(self._message("control", "subscribed", acknowledgement))
+        await self._send(self._snapshot(topic, subscription))
         self._wake.set()
 
-    def _snapshot(self, topic: str, sub: Subscription):
+    def _snapshot(self, topic: str, sub: Subscription) -> str:
         if topic in PERIODIC:
-            return self._periodic(topic, sub)
+            return self._frames.frame(topic, "snapshot", sub.session)
         if topic == "events":
-            if sub.session is None:
-                events = self._engine.events.events(limit=SNAPSHOT_EVENTS)
-            else:
-                events = self._engine.events.events(session=sub.session, limit=SNAPSHOT_EVENTS)
-            return [e.model_dump(mode="json") for e in events]
-        logs = self._engine.log_hub.query(source=sub.session, limit=SNAPSHOT_LOGS)
-        return [r.model_dump(mode="json") for r in logs]
-
-    def _periodic(self, topic: str, sub: Subscription) -> dict:
-        return self._snapshots.get(topic, sub.session)
+            items = self._engine.events.events(session=sub.session, limit=SNAPSHOT_EVENTS)
+        else:
+            items = self._engine.log_hub.query(source=sub.session, limit=SNAPSHOT_LOGS)
+        return self._message(topic, "snapshot", [i.model_dump(mode="json") for i in items], sub.session)
 
     async def _send_loop(self) -> None:
         while True:
@@ -153,11 +145,12 @@ class StreamClient:
             next_due = min((s.due for s in self._subs.values()), default=now + 1.0)
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(0.0, next_due - time.monotonic()))
+                async with asyncio.timeout(max(0.0, next_due - time.monotonic())):
+                    await self._wake.wait()
 
     async def _flush(self, topic: str, sub: Subscription) -> None:
         if topic in PERIODIC:
-            await self._send(self._message(topic, "update", self._periodic(topic, sub), sub.session))
+            await self._send(self._frames.frame(topic, "update", sub.session))
             return
         if sub.dropped:
             dropped, sub.dropped = sub.dropped, 0
@@ -172,7 +165,7 @@ class StreamClient:
     def _on_log(self, record: LogRecord) -> None:
         self._buffer("logs", record, record.source)
 
-    def _buffer(self, topic: str, item, source: str | None) -> None:
+    def _buffer(self, topic: str, item: SessionEvent | LogRecord, source: str | None) -> None:
         sub = self._subs.get(topic)
         if sub is None or (sub.session is not None and sub.session != source):
             return
@@ -187,24 +180,52 @@ class StreamClient:
 
     async def _send(self, text: str) -> None:
         try:
-            await asyncio.wait_for(self._ws.send_text(text), self._send_timeout)
+            async with asyncio.timeout(self._send_timeout):
+                await self._ws.send_text(text)
         except TimeoutError:
-            with contextlib.suppress(Exception):
-                await self._ws.close(CLOSE_TRY_AGAIN_LATER, "client too slow: a frame waited past the send timeout")
-            raise
+            raise SlowClient(f"too slow: a frame waited more than {self._send_timeout:g} s to be sent") from None
 
 
-def build_stream_router() -> APIRouter:
+def _peer(websocket: WebSocket) -> str:
+    client = websocket.client
+    return f"{client.host}:{client.port}" if client else "unknown"
+
+
+class StreamHub:
+    """The connected stream clients: at most `stream_max_clients`, counted in the health report."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._frames = SharedFrames(engine)
+        self._clients: set[StreamClient] = set()
+        self._limit = engine.config.telemetry.stream_max_clients
+        engine.health.register("stream_clients", self.health_check)
+
+    async def serve(self, websocket: WebSocket) -> None:
+        await websocket.accept()
+        if len(self._clients) >= self._limit:
+            await websocket.close(CLOSE_TRY_AGAIN_LATER, f"too many stream clients ({self._limit}); try again later")
+            return
+        client = StreamClient(websocket, self._engine, self._frames)
+        self._clients.add(client)
+        try:
+            await client.serve()
+        finally:
+            self._clients.discard(client)
+
+    def health_check(self) -> HealthCheck:
+        count = len(self._clients)
+        full = count >= self._limit
+        message = f"{count} of at most {self._limit} stream client(s)" + (", new ones are turned away" if full else "")
+        return HealthCheck(name="stream_clients", status="warning" if full else "ok", message=message, value=count)
+
+
+def build_stream_router(engine: Engine) -> APIRouter:
     router = APIRouter(tags=["observability"])
-    shared: dict[int, SharedSnapshots] = {}
+    hub = StreamHub(engine)
 
     @router.websocket("/v1/stream")
     async def stream(websocket: WebSocket) -> None:
-        await websocket.accept()
-        engine = websocket.app.state.engine
-        snapshots = shared.setdefault(id(engine), SharedSnapshots(engine))
-        client = StreamClient(websocket, engine, snapshots)
-        with contextlib.suppress(WebSocketDisconnect, TimeoutError):
-            await client.serve()
+        await hub.serve(websocket)
 
     return router

@@ -194,15 +194,16 @@ class DynamicBatcher:
 
     def _record(self, batch: list[PendingRequest], ok: bool) -> None:
         end = time.perf_counter_ns()
-        stats, meter = self.stats, self.meter
+        count = len(batch)
+        total_ns = queue_ns = 0
+        for request in batch:
+            total_ns += end - request.enqueued_ns
+            queue_ns += request.timings.get("queue_ns", 0)
+        self.stats.record_requests(ok, count, total_ns, queue_ns)
+        if not ok:
+            return
         timings = batch[0].timings
         input_ns, compute_ns, output_ns = (timings.get(k, 0) for k in ("input_ns", "compute_ns", "output_ns"))
-        if ok:
-            rows = sum(r.rows for r in batch)
-            stats.record_batch(rows, len(batch), input_ns, compute_ns, output_ns)
-            meter.record_batch(rows)
-        for request in batch:
-            queue_ns = request.timings.get("queue_ns")
-            stats.record_request(ok, end - request.enqueued_ns, queue_ns)
-            if ok:
-                meter.record_stages(queue_ns or 0, input_ns + output_ns, compute_ns)
+        rows = sum(r.rows for r in batch)
+        self.stats.record_batch(rows, count, input_ns, compute_ns, output_ns)
+        self.meter.record_batch(rows, count, queue_ns, (input_ns + output_ns) * count, compute_ns * count)

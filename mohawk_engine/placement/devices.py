@@ -29,7 +29,7 @@ class DeviceInventory:
         self._nvml_ready: bool | None = None
         self.gpu_unavailable_reason: str | None = None
 
-    def _nvml(self):
+    def nvml(self):
         """The pynvml module once initialised, or None (with the reason kept) when there is no driver."""
         with self._lock:
             if self._nvml_ready is None:
@@ -49,7 +49,7 @@ class DeviceInventory:
             return pynvml
 
     def gpu_count(self) -> int:
-        nvml = self._nvml()
+        nvml = self.nvml()
         return nvml.nvmlDeviceGetCount() if nvml else 0
 
     def memory(self, device: str) -> DeviceMemory | None:
@@ -58,7 +58,7 @@ class DeviceInventory:
             vm = psutil.virtual_memory()
             return DeviceMemory("cpu", vm.total, vm.available, f"CPU ({psutil.cpu_count()} cores)")
         index = int(device.split(":", 1)[1])
-        nvml = self._nvml()
+        nvml = self.nvml()
         if nvml is None or index >= nvml.nvmlDeviceGetCount():
             return None
         handle = nvml.nvmlDeviceGetHandleByIndex(index)

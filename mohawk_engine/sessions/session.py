@@ -64,6 +64,10 @@ class Session:
     def name(self) -> str:
         return self.spec.name
 
+    @property
+    def queue_depth(self) -> int:
+        return self.batcher.queue_depth if self.batcher else 0
+
     def info(self) -> SessionInfo:
         return SessionInfo(
             spec=self.spec,
@@ -89,7 +93,7 @@ class Session:
         return self.meter.snapshot(
             self.name,
             self.state.value,
-            queue_depth=self.batcher.queue_depth if self.batcher else 0,
+            queue_depth=self.queue_depth,
             replica_busy=replica_busy,
             stage_busy=stage_busy,
         )

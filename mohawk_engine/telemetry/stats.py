@@ -53,10 +53,10 @@ class SessionStats:
         batch.compute_output.add(output_ns)
         self.last_inference_ms = int(time.time() * 1000)
 
-    def record_request(self, ok: bool, total_ns: int, queue_ns: int | None) -> None:
-        (self.success if ok else self.fail).add(total_ns)
-        if queue_ns is not None:
-            self.queue.add(queue_ns)
+    def record_requests(self, ok: bool, count: int, total_ns: int, queue_ns: int) -> None:
+        """`count` requests of one batch finished: their summed end-to-end and queue times."""
+        (self.success if ok else self.fail).add(total_ns, count)
+        self.queue.add(queue_ns, count)
 
     def triton(self, name: str, version: str) -> dict:
         """One entry of `model_stats` as Triton's GET /v2/models/{name}/stats returns it."""

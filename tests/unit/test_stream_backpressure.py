@@ -1,4 +1,4 @@
-"""A stream client that stops reading is disconnected after the send timeout; buffers stay bounded."""
+"""Stream backpressure logic: a send that waits too long marks the client slow; buffers stay bounded."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from mohawk_engine.api.stream import CLOSE_TRY_AGAIN_LATER, StreamClient, Subscription
+from mohawk_engine.api.stream import SlowClient, StreamClient, Subscription
 from mohawk_engine.schemas.telemetry import LogRecord
 
 
@@ -30,12 +30,10 @@ def engine(send_timeout: float = 0.05, buffer: int = 5):
     return SimpleNamespace(config=SimpleNamespace(telemetry=telemetry), worker_id="w")
 
 
-async def test_stalled_client_is_closed_with_try_again_later():
-    socket = StalledSocket()
-    client = StreamClient(socket, engine())
-    with pytest.raises(TimeoutError):
+async def test_a_frame_that_waits_past_the_send_timeout_marks_the_client_slow():
+    client = StreamClient(StalledSocket(), engine(send_timeout=0.05))
+    with pytest.raises(SlowClient, match="0.05 s"):
         await client._send("frame")
-    assert socket.closed_with == CLOSE_TRY_AGAIN_LATER
 
 
 def test_buffered_logs_are_bounded_and_drops_counted():
