@@ -3,10 +3,12 @@
 The client sends StreamCommand messages (subscribe / unsubscribe a topic, with a rate and
 an optional session filter). Each subscribe is answered with a "subscribed" control frame
 and a "snapshot" frame, then "update" frames at the topic's rate. Periodic topics are built
-fresh at each due time, so a slow client only ever gets the latest figures, never a
-backlog; events and logs are gathered between frames in a bounded buffer per client, whose
-overflow drops the oldest and is reported in a "dropped" frame. A client that cannot take
-a frame within the send timeout is disconnected with close code 1013.
+fresh at each due time and never queued: while a send waits, nothing piles up behind it,
+and the next frame carries the latest figures. Events and logs are gathered between frames
+in a bounded buffer per client, whose overflow drops the oldest and is reported in a
+"dropped" frame. A client whose frames wait longer than the send timeout is disconnected
+with close code 1013; one that stops reading altogether also stops answering the server's
+pings and is cut off by them (see api/server.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -32,6 +35,13 @@ DEFAULT_RATES_HZ = {"metrics": 2.0, "devices": 1.0, "health": 0.5, "events": 4.0
 SNAPSHOT_EVENTS = 100
 SNAPSHOT_LOGS = 200
 CLOSE_TRY_AGAIN_LATER = 1013
+
+
+def next_tick(now: float, rate_hz: float) -> float:
+    """The next multiple of the period: topics at one rate, on any client, fall due together
+    and share one build of their frame."""
+    tick = (math.floor(now * rate_hz) + 1) / rate_hz
+    return tick if tick > now else tick + 1.0 / rate_hz  # float rounding must never give a tick in the past
 
 
 class SlowClient(Exception):
@@ -119,11 +129,10 @@ class StreamClient:
             return
         rate = command.rate_hz or DEFAULT_RATES_HZ[topic]
         subscription = Subscription(rate, command.session, buffer=deque(maxlen=self._buffer_limit))
-        subscription.due = time.monotonic() + 1.0 / rate
+        subscription.due = next_tick(time.monotonic(), rate)
         self._subs[topic] = subscription
         acknowledgement = {"topic": topic, "rate_hz": rate, "session": command.session}
-        await self._send(self._message("control", "subscribed", acknowledgement))
-        await self._send(self._snapshot(topic, subscription))
+        await self._send(self._message("control", "subscribed", acknowledgement), self._snapshot(topic, subscription))
         self._wake.set()
 
     def _snapshot(self, topic: str, sub: Subscription) -> str:
@@ -138,26 +147,31 @@ class StreamClient:
     async def _send_loop(self) -> None:
         while True:
             now = time.monotonic()
+            frames: list[str] = []
             for topic, sub in list(self._subs.items()):
                 if now >= sub.due:
-                    sub.due = max(sub.due + 1.0 / sub.rate_hz, now)
-                    await self._flush(topic, sub)
+                    sub.due = next_tick(now, sub.rate_hz)
+                    frames += self._due_frames(topic, sub)
+            if frames:
+                await self._send(*frames)
             next_due = min((s.due for s in self._subs.values()), default=now + 1.0)
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(max(0.0, next_due - time.monotonic())):
                     await self._wake.wait()
 
-    async def _flush(self, topic: str, sub: Subscription) -> None:
+    def _due_frames(self, topic: str, sub: Subscription) -> list[str]:
+        """The latest figures of a periodic topic; for events and logs, what arrived since the last frame."""
         if topic in PERIODIC:
-            await self._send(self._frames.frame(topic, "update", sub.session))
-            return
+            return [self._frames.frame(topic, "update", sub.session)]
+        frames = []
         if sub.dropped:
             dropped, sub.dropped = sub.dropped, 0
-            await self._send(self._message(topic, "dropped", {"count": dropped}, sub.session))
+            frames.append(self._message(topic, "dropped", {"count": dropped}, sub.session))
         if sub.buffer:
             items = [sub.buffer.popleft() for _ in range(len(sub.buffer))]
-            await self._send(self._message(topic, "update", [i.model_dump(mode="json") for i in items], sub.session))
+            frames.append(self._message(topic, "update", [i.model_dump(mode="json") for i in items], sub.session))
+        return frames
 
     def _on_event(self, event: SessionEvent) -> None:
         self._buffer("events", event, event.session)
@@ -178,12 +192,14 @@ class StreamClient:
             topic=topic, type=kind, timestamp=time.time(), worker_id=self._engine.worker_id, session=session, data=data
         ).model_dump_json()
 
-    async def _send(self, text: str) -> None:
+    async def _send(self, *texts: str) -> None:
+        """Send frames in order; all of them must be taken within the send timeout."""
         try:
             async with asyncio.timeout(self._send_timeout):
-                await self._ws.send_text(text)
+                for text in texts:
+                    await self._ws.send_text(text)
         except TimeoutError:
-            raise SlowClient(f"too slow: a frame waited more than {self._send_timeout:g} s to be sent") from None
+            raise SlowClient(f"too slow: frames waited more than {self._send_timeout:g} s to be sent") from None
 
 
 def _peer(websocket: WebSocket) -> str:

@@ -2,8 +2,8 @@
 
 A request's latency is appended to a plain list on the hot path; once its second is over,
 the list becomes that second's HDR histogram in one vectorised pass (hdrh's own bucket
-formula over the whole array), so a request costs a list append, not a histogram insert. A window's percentiles
-come from merging the histograms of its completed seconds.
+formula over the whole array), so a request costs a list append, not a histogram insert.
+A window's percentiles come from merging the histograms of its completed seconds.
 """
 
 from __future__ import annotations

@@ -76,11 +76,9 @@ class TritonCollector:
         model = [({"model": s.name, "version": str(s.version)}, s) for s in self._sessions()]
         for name, kind, help_text, read in _PER_MODEL:
             yield _metric(name, kind, help_text, ((labels, read(s)) for labels, s in model))
-            if name == "nv_inference_request_success":
-                failures = (({**labels, "reason": r}, s.meter.failures.get(r, 0)) for labels, s in model
-                            for r in FAILURE_REASONS)  # fmt: skip
-                yield _metric("nv_inference_request_failure", "counter",
-                              "Number of failed inference requests, all batch sizes", failures)  # fmt: skip
+        failures = (({**labels, "reason": r}, s.meter.failures.get(r, 0)) for labels, s in model for r in FAILURE_REASONS)
+        yield _metric("nv_inference_request_failure", "counter", "Number of failed inference requests, all batch sizes",
+                      failures)  # fmt: skip
         yield from _device_metrics(self._devices())
 
 

@@ -124,10 +124,22 @@ async def test_prometheus_exposition(engine):
     assert families["nv_inference_count"].samples[0].value == 24
     failures = {s.labels["reason"]: s.value for s in families["nv_inference_request_failure"].samples}
     assert failures == {"rejected": 0, "timeout": 0, "bad_input": 0, "runtime_error": 0}
-    histogram = {s.name: s for s in families["mohawk_request_duration_seconds"].samples if s.name.endswith("_count")}
-    assert histogram["mohawk_request_duration_seconds_count"].value == 12
+    for name in ("nv_inference_request_duration_us", "nv_inference_queue_duration_us",
+                 "nv_inference_compute_input_duration_us", "nv_inference_compute_infer_duration_us",
+                 "nv_inference_compute_output_duration_us"):  # fmt: skip
+        assert families[name].samples[0].value > 0, name
+    assert families["nv_inference_pending_request_count"].samples[0].value == 0
+    assert 0 <= families["nv_cpu_utilization"].samples[0].value <= 1
+    assert families["nv_cpu_memory_total_bytes"].samples[0].value > families["nv_cpu_memory_used_bytes"].samples[0].value
+    latency = families["mohawk_request_duration_seconds"].samples
+    count = next(s for s in latency if s.name == "mohawk_request_duration_seconds_count")
+    assert count.labels == {"model": "tiny", "version": "1"} and count.value == 12
+    infinite = next(s for s in latency if s.labels.get("le") == "+Inf")
+    assert infinite.value == 12
     nv_lines = [line for line in text.splitlines() if line.startswith("nv_")]
     assert nv_lines and not any("e+" in line or "e-" in line for line in nv_lines)
+    counters = [line for line in nv_lines if line.startswith(("nv_inference_", "nv_cpu_memory"))]
+    assert counters and all(line.rsplit(" ", 1)[1].isdigit() for line in counters), "Triton counters are plain integers"
 
 
 async def test_events_and_history_survive_a_restart(engine_factory, model_repo, tmp_path):

@@ -42,7 +42,9 @@ async def stalled_client(url: str) -> websockets.ClientConnection:
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting, so the window is small
     sock.connect(("127.0.0.1", int(url.rsplit(":", 1)[1])))
-    return await websockets.connect(f"{url.replace('http', 'ws')}/v1/stream", sock=sock, max_queue=1, ping_interval=None)
+    return await websockets.connect(
+        f"{url.replace('http', 'ws')}/v1/stream", sock=sock, max_queue=1, ping_interval=None, close_timeout=0.5
+    )
 
 
 async def stream_clients(url: str) -> float:

@@ -27,6 +27,7 @@ def test_perf_analyzer_concurrency_sweep(url):
         assert row.throughput > 0, output
         assert row.p99_us > 0
         assert row.server_compute_us > 0, output
+    assert rows[-1].server_queue_us > 0, "at concurrency 32 requests wait for the single replica"
     assert "compute infer" in output and "queue" in output
     assert "error" not in output.lower(), output
 

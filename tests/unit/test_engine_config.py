@@ -57,3 +57,13 @@ def test_invalid_value_and_invalid_toml(tmp_path):
     path.write_text("[server\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(path)
+
+
+def test_health_thresholds_must_be_in_order(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[telemetry]\ncpu_warning_pct = 99.0\ncpu_critical_pct = 95.0\n")
+    with pytest.raises(ConfigError, match=r"cpu_warning_pct \(99.0\) must not be above cpu_critical_pct \(95.0\)"):
+        load_config(path)
+    path.write_text("[telemetry]\ndisk_free_warning_pct = 2.0\n")
+    with pytest.raises(ConfigError, match="disk_free_warning_pct .* less free disk is worse"):
+        load_config(path)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import deque
 from types import SimpleNamespace
 
 import pytest
 
-from mohawk_engine.api.stream import SlowClient, StreamClient, Subscription
-from mohawk_engine.schemas.telemetry import LogRecord
+from mohawk_engine.api.stream import SlowClient, StreamClient, Subscription, next_tick
+from mohawk_engine.api.stream_frames import SharedFrames
+from mohawk_engine.schemas.telemetry import LogRecord, MetricsSnapshot
 
 
 class StalledSocket:
@@ -52,3 +54,23 @@ def test_session_filter_keeps_other_sessions_out():
     client._on_log(LogRecord(timestamp=1, level="INFO", source="b", logger="t", message="other"))
     client._on_log(LogRecord(timestamp=2, level="INFO", source="a", logger="t", message="mine"))
     assert [r.message for r in client._subs["logs"].buffer] == ["mine"]
+
+
+def test_shared_frames_are_built_once_per_period_and_the_cache_stays_bounded():
+    built = []
+    snapshot = MetricsSnapshot(timestamp=0, worker_id="w")
+    fake = SimpleNamespace(worker_id="w", metrics=lambda: built.append(1) or snapshot.model_copy())
+    frames = SharedFrames(fake, max_age_s=60, max_entries=8)
+    first = frames.frame("metrics", "update", None)
+    assert frames.frame("metrics", "update", None) is first and len(built) == 1
+    assert json.loads(first)["data"]["worker_id"] == "w"
+    for i in range(100):  # a client may name any session
+        frames.frame("metrics", "update", f"session-{i}")
+    assert len(frames._cache) <= 8
+
+
+def test_subscriptions_at_one_rate_fall_due_together():
+    """Clients that subscribed at different moments share each tick (and so one frame build)."""
+    assert next_tick(100.03, 10) == pytest.approx(100.1) and next_tick(100.07, 10) == pytest.approx(100.1)
+    assert next_tick(100.1, 10) == pytest.approx(100.2), "a tick that is due now schedules the next one"
+    assert next_tick(7.5, 0.25) == 8.0
