@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer
 from PyQt6.QtGui import QColor
 
 from mohawk_engine.schemas import SessionInfo, SessionState
@@ -16,6 +17,7 @@ from mohawk_gui.theme import BAD, IDLE, MUTED, OK, WARN
 COLUMNS = ("Worker", "Session", "Model", "Format", "State", "Placement", "req/s", "p99 (ms)", "Queue")
 STATE_COLUMN = COLUMNS.index("State")
 FIRST_METRIC_COLUMN = COLUMNS.index("req/s")
+METRICS_REFRESH_S = 0.5  # the table's figures change at most this often; charts carry the 10 Hz detail
 KEY_ROLE = Qt.ItemDataRole.UserRole  # (worker, session)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value (numbers sort as numbers)
 STATE_COLORS = {
@@ -32,13 +34,24 @@ class SessionRow:
     worker: str
     info: SessionInfo
     metrics: SessionMetrics | None = None
+    _values: tuple | None = field(default=None, repr=False)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.worker, self.info.name)
 
+    def update(self, info: SessionInfo | None = None, metrics: SessionMetrics | None = None) -> None:
+        self.info = info or self.info
+        self.metrics = metrics or self.metrics
+        self._values = None
+
     def values(self) -> tuple:
-        """Raw values per column; None where there is no figure yet."""
+        """Raw values per column; None where there is no figure yet. Cached: views ask for them per cell."""
+        if self._values is None:
+            self._values = self._compute_values()
+        return self._values
+
+    def _compute_values(self) -> tuple:
         metrics = self.metrics
         latency = latency_of(metrics) if metrics else None
         return (
@@ -71,6 +84,11 @@ class SessionsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[SessionRow] = []
         self._index: dict[tuple[str, str], int] = {}
+        self._changed_rows: set[int] = set()
+        self._last_emit = 0.0
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.timeout.connect(self._emit_metrics_changed)
         hub.sessions.connect(self.set_sessions)
         hub.metrics.connect(self.set_metrics)
         hub.worker_removed.connect(self.forget_worker)
@@ -100,7 +118,7 @@ class SessionsTableModel(QAbstractTableModel):
         for name, info in wanted.items():
             row = self.row_of(worker, name)
             if row >= 0:
-                self._rows[row].info = info
+                self._rows[row].update(info=info)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
             else:
                 self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
@@ -109,16 +127,26 @@ class SessionsTableModel(QAbstractTableModel):
                 self.endInsertRows()
 
     def set_metrics(self, worker: str, snapshot: MetricsSnapshot) -> None:
-        changed = []
+        """Figures are kept at once; views hear of them at most every METRICS_REFRESH_S, in one signal."""
         for metrics in snapshot.sessions:
             row = self.row_of(worker, metrics.session)
             if row >= 0:
-                self._rows[row].metrics = metrics
-                changed.append(row)
-        if changed:
-            self.dataChanged.emit(
-                self.index(min(changed), FIRST_METRIC_COLUMN), self.index(max(changed), len(COLUMNS) - 1)
-            )
+                self._rows[row].update(metrics=metrics)
+                self._changed_rows.add(row)
+        if not self._changed_rows or self._flush_timer.isActive():
+            return
+        wait_s = self._last_emit + METRICS_REFRESH_S - time.monotonic()
+        if wait_s <= 0:
+            self._emit_metrics_changed()
+        else:
+            self._flush_timer.start(int(wait_s * 1000) + 1)
+
+    def _emit_metrics_changed(self) -> None:
+        rows = [row for row in self._changed_rows if row < len(self._rows)]
+        self._changed_rows.clear()
+        self._last_emit = time.monotonic()
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), FIRST_METRIC_COLUMN), self.index(max(rows), len(COLUMNS) - 1))
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -159,4 +187,5 @@ class SessionsTableModel(QAbstractTableModel):
         return None
 
     def _reindex(self) -> None:
+        self._changed_rows.clear()  # row numbers moved; the next figures mark rows afresh
         self._index = {row.key: position for position, row in enumerate(self._rows)}

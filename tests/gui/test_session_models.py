@@ -7,7 +7,14 @@ from PyQt6.QtCore import QSortFilterProxyModel, Qt
 
 from mohawk_engine.schemas import SessionState
 from mohawk_gui.models.session_recorder import SessionRecorder, utilization_rows
-from mohawk_gui.models.sessions_table import COLUMNS, KEY_ROLE, SORT_ROLE, STATE_COLUMN, SessionsTableModel
+from mohawk_gui.models.sessions_table import (
+    COLUMNS,
+    KEY_ROLE,
+    METRICS_REFRESH_S,
+    SORT_ROLE,
+    STATE_COLUMN,
+    SessionsTableModel,
+)
 from mohawk_gui.theme import BAD
 from tests.gui.wire import metrics_snapshot, session_event, session_info, session_metrics
 
@@ -84,3 +91,17 @@ def test_recorder_keeps_events_ordered_and_unique(qtbot, hub):
 def test_pipeline_stages_are_rows_when_the_session_reports_them():
     metrics = session_metrics("p").model_copy(update={"stage_busy": [0.5, 0.25]})
     assert utilization_rows(None, metrics) == {"stage 0": 50.0, "stage 1": 25.0}
+
+
+def test_table_coalesces_fast_metrics_into_few_updates(qtbot, hub):
+    model = SessionsTableModel(hub)
+    hub.on_sessions("alpha", [session_info("mlp")])
+    emitted = []
+    model.dataChanged.connect(lambda first, _last: emitted.append(first.row()))
+    for step in range(20):  # two seconds of 10 Hz frames arriving at once
+        hub.on_metrics("alpha", metrics_snapshot(session_metrics("mlp", rate=100.0 + step)))
+    assert len(emitted) == 1, "the first frame shows at once, the rest wait for the refresh interval"
+    assert _text(model, 0, "req/s") == "119", "the model itself always holds the latest figures"
+    qtbot.waitUntil(lambda: len(emitted) == 2, timeout=int(METRICS_REFRESH_S * 1000) + 1000)
+    qtbot.wait(int(METRICS_REFRESH_S * 1000) + 100)
+    assert len(emitted) == 2, "one more signal carries every frame that arrived meanwhile"
