@@ -14,8 +14,8 @@ class RuntimeLoadError(RuntimeError):
 class Runner(Protocol):
     """Runs one model (or one pipeline stage) on one device.
 
-    `run` blocks and is called from the replica's own worker thread, never from the event
-    loop. Inputs and outputs are keyed by tensor name. BF16 tensors travel as uint16 bit
+    `run` blocks and is called from the replica's own worker thread; only a quick one-row
+    run with every replica idle is made on the event loop (see replicas/pool.py). Inputs and outputs are keyed by tensor name. BF16 tensors travel as uint16 bit
     patterns.
     """
 
