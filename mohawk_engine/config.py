@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class ConfigError(ValueError):
@@ -21,6 +23,10 @@ class ServerConfig(_Section):
     port: int = Field(8003, ge=0, le=65535)
     max_request_bytes: int = Field(64 * 1024 * 1024, ge=1024)
     keep_alive_s: float = Field(30.0, gt=0)
+    max_upload_bytes: int = Field(2 * 1024**3, ge=1024, description="Largest model file PUT /v1/models/{name} takes")
+    upload_expiry_s: float = Field(
+        86400.0, gt=0, description="Seconds an unfinished resumable upload (/v1/uploads) may sit idle before it is deleted"
+    )
 
 
 class PathsConfig(_Section):
@@ -70,12 +76,56 @@ class TelemetryConfig(_Section):
         return self
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` keeps the engine on this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class SecurityConfig(_Section):
+    auth: Literal["auto", "on", "off"] = "auto"
+    v2_auth: bool = False
+    allow_insecure_bind: bool = False
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    def auth_enabled(self, host: str) -> bool:
+        """With "auto", API keys are needed whenever other machines can reach the engine."""
+        return self.auth == "on" or (self.auth == "auto" and not is_loopback(host))
+
+
+class TlsConfig(_Section):
+    """HTTPS / WSS serving; empty strings in the file mean unset (plain HTTP)."""
+
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    client_ca_file: Path | None = Field(None, description="When set, clients must present a certificate it signed")
+
+    @field_validator("cert_file", "key_file", "client_ca_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _complete(self) -> "TlsConfig":
+        if (self.cert_file is None) != (self.key_file is None):
+            raise ValueError("cert_file and key_file go together: set both to serve HTTPS, or neither")
+        if self.client_ca_file is not None and self.cert_file is None:
+            raise ValueError("client_ca_file (mutual TLS) needs cert_file and key_file")
+        return self
+
+
 class EngineConfig(_Section):
     server: ServerConfig = Field(default_factory=ServerConfig)
     paths: PathsConfig = Field(default_factory=PathsConfig)
     runtime: RuntimeConfig = Field(default_factory=RuntimeConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
+    tls: TlsConfig = Field(default_factory=TlsConfig)
+    security: SecurityConfig = Field(default_factory=SecurityConfig)
 
 
 def load_config(path: Path | None) -> EngineConfig:
@@ -98,4 +148,7 @@ def load_config(path: Path | None) -> EngineConfig:
     base = path.parent
     config.paths.model_repository = (base / config.paths.model_repository).resolve()
     config.paths.state_dir = (base / config.paths.state_dir).resolve()
+    for option in ("cert_file", "key_file", "client_ca_file"):
+        if (value := getattr(config.tls, option)) is not None:
+            setattr(config.tls, option, (base / value).resolve())
     return config

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from mohawk_engine import __version__
@@ -10,13 +11,20 @@ from mohawk_engine.config import EngineConfig, TelemetryConfig
 from mohawk_engine.placement.devices import DeviceInventory
 from mohawk_engine.repository.repository import ModelRepository
 from mohawk_engine.schemas import ServerInfo
+from mohawk_engine.schemas.security import BOOTSTRAP_ENV
 from mohawk_engine.schemas.telemetry import DevicesSnapshot, HealthReport, MetricsSnapshot
+from mohawk_engine.security.certs import serving_identity
 from mohawk_engine.sessions.manager import SessionManager
+from mohawk_engine.store.audit import AuditLog
 from mohawk_engine.store.events import EventLog
+from mohawk_engine.store.keys import KeyStore
 from mohawk_engine.store.sqlite import StateStore
+from mohawk_engine.store.tuning import TuningStore
 from mohawk_engine.telemetry.devices import DeviceSampler
 from mohawk_engine.telemetry.health import HealthMonitor, Thresholds
 from mohawk_engine.telemetry.logs import LogHub
+from mohawk_engine.tuning.runner import TuningRunner
+from mohawk_engine.tuning.service import TuningService
 
 log = logging.getLogger("mohawk.engine")
 
@@ -34,6 +42,10 @@ class Engine:
         telemetry = config.telemetry
         self.log_hub = LogHub(telemetry.log_buffer_records)
         self.events = EventLog(self.store.path)
+        self.keys = KeyStore(self.store.path)
+        self.audit = AuditLog(self.store.path)
+        if bootstrap := os.environ.get(BOOTSTRAP_ENV):
+            self.keys.ensure(bootstrap)  # the bundled console's admin key
         self.sessions = SessionManager(
             self.repository,
             self.inventory,
@@ -42,6 +54,12 @@ class Engine:
             events=self.events,
             last_logs=lambda name: self.log_hub.query(source=name, limit=20),
         )
+        self.url: str | None = None  # set by the server once it listens; tuning measures the engine through it
+        self._tuning_store = TuningStore(self.store.path)
+        self._tuning_runner = TuningRunner(
+            self.sessions, self._tuning_store, self.store, self.record_event, lambda: self.url
+        )
+        self.tuning = TuningService(self.sessions, self._tuning_store, self._tuning_runner, self.record_event)
         self._device_sampler = DeviceSampler(self.worker_id, self.inventory)
         self._devices: DevicesSnapshot | None = None
         self.health = HealthMonitor(
@@ -52,6 +70,8 @@ class Engine:
             _thresholds(telemetry),
         )
         self.live = False
+        tls = config.tls
+        self.tls_identity = serving_identity(tls.cert_file, tls.key_file) if tls.cert_file and tls.key_file else None
 
     def metrics(self) -> MetricsSnapshot:
         sessions = [s.metrics() for s in self.sessions.all_sessions()]
@@ -79,20 +99,34 @@ class Engine:
             model_repository=str(self.repository.root),
             state_dir=str(self.state_dir),
             started_at=self.started_at,
+            tls_not_after=self.tls_identity.not_after if self.tls_identity else None,
+            tls_subject=self.tls_identity.subject if self.tls_identity else None,
         )
+
+    def record_event(self, session: str, kind: str, detail: str | None = None) -> None:
+        """Put an event on a session's timeline from outside the session manager; live streams get it too."""
+        event = self.events.add(session, kind, detail)
+        for listener in list(self.sessions.event_listeners):
+            listener(event)
 
     async def start(self) -> None:
         if self.config.runtime.torch_threads:
             import torch
 
             torch.set_num_threads(self.config.runtime.torch_threads)
+        self._tuning_runner.drop_leftovers()
         await self.sessions.restore()
+        self._tuning_runner.start()
         self.live = True
 
     async def stop(self) -> None:
         self.live = False
+        await self._tuning_runner.stop()
         await self.sessions.shutdown()
+        self._tuning_store.close()
         self.events.close()
+        self.keys.close()
+        self.audit.close()
         self.store.close()
 
 

@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     hub = FleetHub()
     console = Console(store, hub)
     config = console.load_config()
+    apply_theme(app, config.appearance.theme)
     tracker = FleetTracker(hub, config.alerts)
     window = MainWindow(hub, tracker, console)
     window.resize(1440, 900)

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PyQt6.QtCore import pyqtSignal
-from PyQt6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PyQt6.QtGui import QCloseEvent
+from PyQt6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
 from mohawk_gui.adapters.hub import FleetHub
-from mohawk_gui.services.config import ConsoleConfig
+from mohawk_gui.services.config import ConsoleConfig, WorkerSettings
 from mohawk_gui.services.console import Console
+from mohawk_gui.services.run_store import RunStore
+from mohawk_gui.theme import apply_theme, current_theme
+from mohawk_gui.views.alerts_notifier import AlertNotifier
+from mohawk_gui.views.alerts_panel import AlertsPanel
 from mohawk_gui.views.benchmarks_view import BenchmarksView
 from mohawk_gui.views.config_view import ConfigView
 from mohawk_gui.views.dashboard_view import DashboardView
 from mohawk_gui.views.logs_view import LogsView
 from mohawk_gui.views.sessions_view import SessionsView
+from mohawk_gui.views.help_dialog import HelpDialog
+from mohawk_gui.views.shortcuts import bind_shortcuts, shortcut_table
 from mohawk_gui.views.status_bar import FleetStatusBar
 from mohawk_gui.views.workers_view import WorkersView
 
@@ -36,7 +53,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardView(hub, tracker, console.config.refresh.chart_span_s)
         self.workers = WorkersView(tracker, console)
         self.sessions = SessionsView(hub)
-        self.benchmarks = BenchmarksView()
+        self.benchmarks = BenchmarksView(hub, self._worker_settings, RunStore())
         self.config = ConfigView(console)
         self.logs = LogsView(hub)
         self.views: dict[str, QWidget] = dict(
@@ -50,7 +67,6 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(name)
             self.sidebar.item(position - 1).setToolTip(f"{name} (Ctrl+{position})")
             self.stack.addWidget(view)
-            QShortcut(QKeySequence(f"Ctrl+{position}"), self, activated=lambda n=name: self.show_view(n))
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.sidebar.setCurrentRow(0)
 
@@ -79,9 +95,29 @@ class MainWindow(QMainWindow):
         console.config_changed.append(self._config_applied)
         tracker.set_thresholds(console.config.alerts)
         self.dashboard.session_activated.connect(self.open_session)
+        self.alerts_panel: AlertsPanel | None = None
+        self.help_dialog: HelpDialog | None = None
+        self.notifier = AlertNotifier(tracker, console.config.alerts, self)
+        self.notifier.activated.connect(self.open_alerts)
+        self.status.alerts_requested.connect(self.open_alerts)
+        self.shortcut_table = shortcut_table(VIEW_NAMES)
+        handlers = {f"view:{name}": (lambda n=name: self.show_view(n)) for name in VIEW_NAMES}
+        handlers.update(
+            new_session=self.new_session, refresh=self.refresh, search_logs=self.search_logs,
+            alerts=self.open_alerts, help=self.open_help,
+        )  # fmt: skip
+        self.shortcuts = bind_shortcuts(self, self.shortcut_table, handlers)
+        self.close_requested.connect(self.benchmarks.stop_run)
+
+    def _worker_settings(self, name: str) -> WorkerSettings | None:
+        manager = self.console.manager
+        return manager.connection(name).settings if name in manager.names() else None
 
     def _config_applied(self, config: ConsoleConfig) -> None:
         self.tracker.set_thresholds(config.alerts)
+        self.notifier.apply(config.alerts)
+        if config.appearance.theme != current_theme().name:
+            apply_theme(QApplication.instance(), config.appearance.theme)
         self.config.config_applied()
 
     def show_view(self, name: str) -> QWidget:
@@ -90,6 +126,40 @@ class MainWindow(QMainWindow):
 
     def current_view_name(self) -> str:
         return VIEW_NAMES[self.stack.currentIndex()]
+
+    def open_alerts(self) -> AlertsPanel:
+        if self.alerts_panel is None:
+            self.alerts_panel = AlertsPanel(self.tracker, self)
+        self.alerts_panel.show()
+        return self.alerts_panel
+
+    def open_help(self) -> HelpDialog:
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self.shortcut_table, self)
+        self.help_dialog.show()
+        return self.help_dialog
+
+    def new_session(self) -> None:
+        """The session wizard on the worker selected in Workers, else the first one."""
+        workers = self.hub.workers()
+        if not workers:
+            self.status.show_notice("No worker connected: add one in Workers first")
+            return
+        selected = self.workers.selected_worker()
+        self.show_view("Sessions")
+        self.sessions.open_wizard(selected if selected in workers else workers[0])
+
+    def refresh(self) -> list[asyncio.Future]:
+        """Reconnect every worker (their data is re-read on connect) and re-run the alert rules."""
+        names = self.console.manager.names()
+        self.status.show_notice(f"Refreshing {len(names)} worker{'s' if len(names) != 1 else ''} …")
+        self.tracker.evaluate()
+        return [asyncio.ensure_future(self.console.reconnect(name)) for name in names]
+
+    def search_logs(self) -> None:
+        self.show_view("Logs")
+        self.logs.text_filter.setFocus()
+        self.logs.text_filter.selectAll()
 
     def open_session(self, worker: str, session: str) -> None:
         self.show_view("Sessions")

@@ -1,7 +1,10 @@
-"""The console's dark theme: one palette, one stylesheet, and the chart colors."""
+"""The console's themes (dark, the default, and light): a palette, a stylesheet and the chart colours,
+applied live. The module constants are the dark theme's, for colours that read on both (status colours)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PyQt6.QtGui import QColor, QFont, QPalette
@@ -26,117 +29,177 @@ SERIES_COLORS = ("#4c9aff", "#3ecf8e", "#f5b942", "#f0616d", "#b48ead", "#56c2d6
 STATE_COLORS = {"online": OK, "degraded": WARN, "offline": BAD, "connecting": IDLE}
 LEVEL_COLORS = {"ok": OK, "warning": WARN, "critical": BAD, "idle": IDLE}
 
-STYLESHEET = f"""
-QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: 10pt; }}
-QToolTip {{ background: {SURFACE_ALT}; color: {TEXT}; border: 1px solid {BORDER}; padding: 4px; }}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    surface: str
+    surface_alt: str
+    border: str
+    text: str
+    muted: str
+    accent: str
+    ok: str
+    warn: str
+    bad: str
+    idle: str
+    selection: str
+    on_accent: str
+
+
+DARK = Theme(
+    "dark", BACKGROUND, SURFACE, SURFACE_ALT, BORDER, TEXT, MUTED, ACCENT, OK, WARN, BAD, IDLE, "#2d4a73", "#0b1220"
+)
+LIGHT = Theme(
+    "light", "#f4f5f7", "#ffffff", "#eceff3", "#d0d5dd", "#1b2230", "#5b6576", "#2f6fd6", "#1e9e63", "#b7791f",
+    "#d23f4c", "#8a93a3", "#cfe0fb", "#ffffff",
+)
+THEMES: dict[str, Theme] = {theme.name: theme for theme in (DARK, LIGHT)}
+
+_current: Theme = DARK
+# Called with the new theme after it is applied: widgets that paint with explicit colours (charts) restyle.
+theme_listeners: list[Callable[[Theme], None]] = []
+
+
+def current_theme() -> Theme:
+    return _current
+
+
+def stylesheet(t: Theme) -> str:
+    return f"""
+QWidget {{ background: {t.background}; color: {t.text}; font-size: 10pt; }}
+QToolTip {{ background: {t.surface_alt}; color: {t.text}; border: 1px solid {t.border}; padding: 4px; }}
 QListWidget#sidebar {{
-    background: {SURFACE}; border: none; border-right: 1px solid {BORDER}; padding-top: 8px; outline: 0;
+    background: {t.surface}; border: none; border-right: 1px solid {t.border}; padding-top: 8px; outline: 0;
 }}
-QListWidget#sidebar::item {{ padding: 10px 18px; border-left: 3px solid transparent; color: {MUTED}; }}
-QListWidget#sidebar::item:selected {{ background: {SURFACE_ALT}; color: {TEXT}; border-left: 3px solid {ACCENT}; }}
-QListWidget#sidebar::item:hover {{ color: {TEXT}; }}
+QListWidget#sidebar::item {{ padding: 10px 18px; border-left: 3px solid transparent; color: {t.muted}; }}
+QListWidget#sidebar::item:selected {{ background: {t.surface_alt}; color: {t.text}; border-left: 3px solid {t.accent}; }}
+QListWidget#sidebar::item:hover {{ color: {t.text}; }}
 QLabel#brand {{
-    background: {SURFACE}; color: {TEXT}; font-size: 13pt; font-weight: 600; padding: 14px 18px 6px 18px;
-    border-right: 1px solid {BORDER};
+    background: {t.surface}; color: {t.text}; font-size: 13pt; font-weight: 600; padding: 14px 18px 6px 18px;
+    border-right: 1px solid {t.border};
 }}
 QLabel[role="title"] {{ font-size: 15pt; font-weight: 600; }}
-QLabel[role="section"] {{ font-size: 11pt; font-weight: 600; color: {TEXT}; }}
-QLabel[role="muted"] {{ color: {MUTED}; }}
-QLabel[role="error"] {{ color: {BAD}; }}
+QLabel[role="section"] {{ font-size: 11pt; font-weight: 600; color: {t.text}; }}
+QLabel[role="muted"] {{ color: {t.muted}; }}
+QLabel[role="error"] {{ color: {t.bad}; }}
 QLabel[role="badge"] {{
-    background: transparent; color: {WARN}; border: 1px solid {WARN}; border-radius: 8px; padding: 0px 7px;
+    background: transparent; color: {t.warn}; border: 1px solid {t.warn}; border-radius: 8px; padding: 0px 7px;
     font-size: 8pt;
 }}
-QFrame[role="card"] {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px; }}
+QFrame[role="card"] {{ background: {t.surface}; border: 1px solid {t.border}; border-radius: 8px; }}
 QFrame[role="card"] QLabel, QFrame[role="card"] QWidget#cardBody {{ background: transparent; }}
-QFrame[role="banner"] {{ background: {SURFACE_ALT}; border: 1px solid {BORDER}; border-radius: 6px; }}
+QFrame[role="banner"] {{ background: {t.surface_alt}; border: 1px solid {t.border}; border-radius: 6px; }}
 QFrame[role="banner"] QLabel {{ background: transparent; }}
 QTableView {{
-    background: {SURFACE}; alternate-background-color: {SURFACE_ALT}; gridline-color: {BORDER};
-    border: 1px solid {BORDER}; border-radius: 6px; selection-background-color: #2d4a73;
+    background: {t.surface}; alternate-background-color: {t.surface_alt}; gridline-color: {t.border};
+    border: 1px solid {t.border}; border-radius: 6px; selection-background-color: {t.selection};
 }}
 QHeaderView::section {{
-    background: {SURFACE_ALT}; color: {MUTED}; border: none; border-bottom: 1px solid {BORDER}; padding: 6px 8px;
+    background: {t.surface_alt}; color: {t.muted}; border: none; border-bottom: 1px solid {t.border}; padding: 6px 8px;
     font-weight: 600;
 }}
-QTableCornerButton::section {{ background: {SURFACE_ALT}; border: none; }}
+QTableCornerButton::section {{ background: {t.surface_alt}; border: none; }}
 QPushButton {{
-    background: {SURFACE_ALT}; border: 1px solid {BORDER}; border-radius: 6px; padding: 6px 14px; color: {TEXT};
+    background: {t.surface_alt}; border: 1px solid {t.border}; border-radius: 6px; padding: 6px 14px; color: {t.text};
 }}
-QPushButton:hover {{ border-color: {ACCENT}; }}
-QPushButton:pressed {{ background: {BORDER}; }}
-QPushButton:disabled {{ color: {IDLE}; border-color: {SURFACE_ALT}; }}
-QPushButton[role="primary"] {{ background: {ACCENT}; border-color: {ACCENT}; color: #0b1220; font-weight: 600; }}
-QPushButton[role="primary"]:disabled {{ background: {SURFACE_ALT}; border-color: {BORDER}; color: {IDLE}; }}
-QPushButton[role="danger"] {{ border-color: {BAD}; color: {BAD}; }}
+QPushButton:hover {{ border-color: {t.accent}; }}
+QPushButton:pressed {{ background: {t.border}; }}
+QPushButton:disabled {{ color: {t.idle}; border-color: {t.surface_alt}; }}
+QPushButton[role="primary"] {{ background: {t.accent}; border-color: {t.accent}; color: {t.on_accent}; font-weight: 600; }}
+QPushButton[role="primary"]:disabled {{ background: {t.surface_alt}; border-color: {t.border}; color: {t.idle}; }}
+QPushButton[role="danger"] {{ border-color: {t.bad}; color: {t.bad}; }}
 QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit {{
-    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 5px; padding: 4px 6px;
-    selection-background-color: #2d4a73;
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 5px; padding: 4px 6px;
+    selection-background-color: {t.selection};
 }}
-QLineEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QPlainTextEdit:focus {{ border-color: {ACCENT}; }}
-QLineEdit[invalid="true"], QSpinBox[invalid="true"], QDoubleSpinBox[invalid="true"] {{ border-color: {BAD}; }}
+QLineEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QPlainTextEdit:focus {{ border-color: {t.accent}; }}
+QLineEdit[invalid="true"], QSpinBox[invalid="true"], QDoubleSpinBox[invalid="true"] {{ border-color: {t.bad}; }}
 QPlainTextEdit {{ font-family: "DejaVu Sans Mono", "Menlo", monospace; }}
-QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 6px; top: -1px; }}
+QTabWidget::pane {{ border: 1px solid {t.border}; border-radius: 6px; top: -1px; }}
 QTabBar::tab {{
-    background: {SURFACE}; color: {MUTED}; padding: 7px 16px; border: 1px solid {BORDER};
+    background: {t.surface}; color: {t.muted}; padding: 7px 16px; border: 1px solid {t.border};
     border-bottom: none; border-top-left-radius: 6px; border-top-right-radius: 6px; margin-right: 2px;
 }}
-QTabBar::tab:selected {{ background: {SURFACE_ALT}; color: {TEXT}; }}
-QGroupBox {{ border: 1px solid {BORDER}; border-radius: 8px; margin-top: 14px; padding: 12px 10px 8px 10px; }}
-QGroupBox::title {{ subcontrol-origin: margin; left: 12px; padding: 0 4px; color: {TEXT}; font-weight: 600; }}
-QStatusBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
+QTabBar::tab:selected {{ background: {t.surface_alt}; color: {t.text}; }}
+QGroupBox {{ border: 1px solid {t.border}; border-radius: 8px; margin-top: 14px; padding: 12px 10px 8px 10px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 12px; padding: 0 4px; color: {t.text}; font-weight: 600; }}
+QStatusBar {{ background: {t.surface}; border-top: 1px solid {t.border}; color: {t.muted}; }}
 QStatusBar QLabel {{ background: transparent; padding: 0 8px; }}
 QStatusBar::item {{ border: none; }}
+QPushButton#alertBadge {{
+    background: transparent; border: 1px solid {t.border}; border-radius: 9px; padding: 1px 10px; color: {t.muted};
+}}
+QPushButton#alertBadge[level="warning"] {{ border-color: {t.warn}; color: {t.warn}; }}
+QPushButton#alertBadge[level="critical"] {{
+    background: {t.bad}; border-color: {t.bad}; color: {t.on_accent}; font-weight: 600;
+}}
 QScrollArea {{ border: none; }}
-QScrollBar:vertical {{ background: {BACKGROUND}; width: 10px; margin: 0; }}
-QScrollBar::handle:vertical {{ background: {BORDER}; border-radius: 5px; min-height: 24px; }}
-QScrollBar:horizontal {{ background: {BACKGROUND}; height: 10px; margin: 0; }}
-QScrollBar::handle:horizontal {{ background: {BORDER}; border-radius: 5px; min-width: 24px; }}
+QScrollBar:vertical {{ background: {t.background}; width: 10px; margin: 0; }}
+QScrollBar::handle:vertical {{ background: {t.border}; border-radius: 5px; min-height: 24px; }}
+QScrollBar:horizontal {{ background: {t.background}; height: 10px; margin: 0; }}
+QScrollBar::handle:horizontal {{ background: {t.border}; border-radius: 5px; min-width: 24px; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
 QProgressBar {{
-    background: {SURFACE_ALT}; border: none; border-radius: 4px; text-align: center; color: {TEXT}; max-height: 14px;
+    background: {t.surface_alt}; border: none; border-radius: 4px; text-align: center; color: {t.text}; max-height: 14px;
     font-size: 8pt;
 }}
-QProgressBar::chunk {{ background: {ACCENT}; border-radius: 4px; }}
-QSplitter::handle {{ background: {BACKGROUND}; }}
+QProgressBar::chunk {{ background: {t.accent}; border-radius: 4px; }}
+QSplitter::handle {{ background: {t.background}; }}
 QCheckBox::indicator, QTableView::indicator {{
-    width: 14px; height: 14px; border: 1px solid {MUTED}; border-radius: 3px; background: {SURFACE};
+    width: 14px; height: 14px; border: 1px solid {t.muted}; border-radius: 3px; background: {t.surface};
 }}
 QCheckBox::indicator:checked, QTableView::indicator:checked {{
-    background: {ACCENT}; border-color: {ACCENT}; image: url({CHECK_MARK});
+    background: {t.accent}; border-color: {t.accent}; image: url({CHECK_MARK});
 }}
-QCheckBox::indicator:disabled {{ border-color: {BORDER}; }}
+QCheckBox::indicator:disabled {{ border-color: {t.border}; }}
 """
 
 
 def apply_theme(app: QApplication) -> None:
     """Fusion style, a dark palette (for what stylesheets miss) and the stylesheet; pyqtgraph to match."""
+
+
+STYLESHEET = stylesheet(DARK)
+
+
+def apply_theme(app: QApplication, name: str = "dark") -> Theme:
+    """Fusion style, the theme's palette (for what stylesheets miss) and stylesheet; pyqtgraph and the
+    registered listeners (charts) follow. Applies live: call again with another name to switch."""
+    global _current
+    theme = THEMES[name]
+    _current = theme
     app.setStyle("Fusion")
     palette = QPalette()
     for role, color in (
-        (QPalette.ColorRole.Window, BACKGROUND),
-        (QPalette.ColorRole.WindowText, TEXT),
-        (QPalette.ColorRole.Base, SURFACE),
-        (QPalette.ColorRole.AlternateBase, SURFACE_ALT),
-        (QPalette.ColorRole.Text, TEXT),
-        (QPalette.ColorRole.Button, SURFACE_ALT),
-        (QPalette.ColorRole.ButtonText, TEXT),
-        (QPalette.ColorRole.Highlight, "#2d4a73"),
-        (QPalette.ColorRole.HighlightedText, TEXT),
-        (QPalette.ColorRole.ToolTipBase, SURFACE_ALT),
-        (QPalette.ColorRole.ToolTipText, TEXT),
-        (QPalette.ColorRole.PlaceholderText, IDLE),
-        (QPalette.ColorRole.Link, ACCENT),
+        (QPalette.ColorRole.Window, theme.background),
+        (QPalette.ColorRole.WindowText, theme.text),
+        (QPalette.ColorRole.Base, theme.surface),
+        (QPalette.ColorRole.AlternateBase, theme.surface_alt),
+        (QPalette.ColorRole.Text, theme.text),
+        (QPalette.ColorRole.Button, theme.surface_alt),
+        (QPalette.ColorRole.ButtonText, theme.text),
+        (QPalette.ColorRole.Highlight, theme.selection),
+        (QPalette.ColorRole.HighlightedText, theme.text),
+        (QPalette.ColorRole.ToolTipBase, theme.surface_alt),
+        (QPalette.ColorRole.ToolTipText, theme.text),
+        (QPalette.ColorRole.PlaceholderText, theme.idle),
+        (QPalette.ColorRole.Link, theme.accent),
     ):
         palette.setColor(role, QColor(color))
     app.setPalette(palette)
     font = QFont(app.font())
     font.setPointSize(10)
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(stylesheet(theme))
     import pyqtgraph
 
-    pyqtgraph.setConfigOptions(background=SURFACE, foreground=MUTED, antialias=True)
+    pyqtgraph.setConfigOptions(background=theme.surface, foreground=theme.muted, antialias=True)
+    for listener in list(theme_listeners):
+        listener(theme)
+    return theme
 
 
 def set_role(widget, role: str) -> None:

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import uvicorn
 
 from mohawk_engine import __version__
 from mohawk_engine.api.app import create_app
+from mohawk_engine.api.auth import auth_banner
 from mohawk_engine.config import EngineConfig
 from mohawk_engine.engine import Engine
 from mohawk_engine.telemetry.logs import install_logging
@@ -52,7 +54,10 @@ def serve(config: EngineConfig) -> None:
     app = create_app(engine)
     sock = bind(config.server.host, config.server.port)
     host, port = sock.getsockname()[:2]
-    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+    tls = config.tls
+    scheme = "https" if tls.cert_file else "http"
+    url = f"{scheme}://{host if ':' not in host else f'[{host}]'}:{port}"
+    engine.url = url
     (engine.state_dir / "engine.json").write_text(
         json.dumps({"url": url, "pid": os.getpid(), "worker_id": engine.worker_id, "version": __version__})
     )
@@ -60,6 +65,12 @@ def serve(config: EngineConfig) -> None:
     print(f"  worker id:        {engine.worker_id}", flush=True)
     print(f"  state:            {engine.store.path}", flush=True)
     print(f"  model repository: {engine.repository.root}", flush=True)
+    print(f"  auth:             {auth_banner(config.security, config.server.host, engine.keys)}", flush=True)
+    if engine.tls_identity is not None:
+        expiry = engine.tls_identity.not_after.strftime("%Y-%m-%d %H:%M UTC")
+        print(f"  TLS certificate:  {engine.tls_identity.subject}, expires {expiry}", flush=True)
+        if tls.client_ca_file:
+            print(f"  mutual TLS:       clients need a certificate signed by {tls.client_ca_file}", flush=True)
     uv_config = uvicorn.Config(
         app,
         loop="uvloop" if _has("uvloop") else "asyncio",
@@ -78,6 +89,10 @@ def serve(config: EngineConfig) -> None:
         proxy_headers=False,
         server_header=False,
         date_header=False,
+        ssl_certfile=tls.cert_file,
+        ssl_keyfile=tls.key_file,
+        ssl_ca_certs=tls.client_ca_file,
+        ssl_cert_reqs=ssl.CERT_REQUIRED if tls.client_ca_file else ssl.CERT_NONE,
     )
     _Server(uv_config).run(sockets=[sock])
 

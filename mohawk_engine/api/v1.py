@@ -39,6 +39,7 @@ def build_v1_router() -> APIRouter:
 
     @router.post("/sessions", response_model=SessionInfo, status_code=201)
     async def create_session(spec: SessionSpec, request: Request) -> SessionInfo:
+        request.state.audit_target = spec.name
         return await _engine(request).sessions.create(spec)
 
     @router.get("/sessions/{name}", response_model=SessionInfo)

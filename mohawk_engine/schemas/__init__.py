@@ -12,6 +12,16 @@ from mohawk_engine.schemas.sessions import (
     Strategy,
 )
 from mohawk_engine.schemas.server import ErrorBody, ServerInfo
+from mohawk_engine.schemas.tuning import (
+    Constraints,
+    Experiment,
+    LoadLevels,
+    SearchSpace,
+    SearchStrategy,
+    TuningStatus,
+    TuningTaskInfo,
+    TuningTaskRequest,
+)
 from mohawk_engine.schemas.telemetry import (
     TOPICS,
     DevicesSnapshot,
@@ -31,6 +41,14 @@ from mohawk_engine.schemas.telemetry import (
 )
 
 __all__ = [
+    "Constraints",
+    "Experiment",
+    "LoadLevels",
+    "SearchSpace",
+    "SearchStrategy",
+    "TuningStatus",
+    "TuningTaskInfo",
+    "TuningTaskRequest",
     "TOPICS",
     "CutPoint",
     "BatchingConfig",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from datetime import datetime
+
+from pydantic import BaseModel, Field
 
 
 class ErrorBody(BaseModel):
@@ -18,3 +20,5 @@ class ServerInfo(BaseModel):
     model_repository: str
     state_dir: str
     started_at: float
+    tls_not_after: datetime | None = Field(None, description="When the serving certificate expires; None over HTTP")
+    tls_subject: str | None = Field(None, description="The serving certificate's subject (RFC 4514); None over HTTP")

@@ -74,6 +74,11 @@ class StateStore:
                 (state.value, reason, time.time(), name),
             )
 
+    def forget_session(self, name: str) -> None:
+        """Drop a session's row so it is never restored (tuning candidates: they are not operators' sessions)."""
+        with self._lock:
+            self._db.execute("DELETE FROM sessions WHERE name=?", (name,))
+
     def sessions(self) -> list[SessionInfo]:
         with self._lock:
             rows = self._db.execute(

@@ -1,8 +1,11 @@
-"""Alert rules: what in the fleet's state needs an operator's attention, against the configured thresholds."""
+"""Alert conditions: what in the fleet's state needs an operator's attention now, against the configured
+thresholds. How long a condition must hold, and what the operator did about it, is `alert_rules.AlertBook`'s job."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from mohawk_engine.schemas import SessionState
 from mohawk_gui.services.config import AlertSettings
@@ -13,64 +16,145 @@ from mohawk_gui.services.listener import DEGRADED, OFFLINE
 WARNING = "warning"
 CRITICAL = "critical"
 
+# Rule ids (stable: they key an alert's lifecycle and name it in the panel).
+WORKER_OFFLINE = "worker_offline"
+WORKER_DEGRADED = "worker_degraded"
+WORKER_RTT = "worker_rtt"
+SESSION_FAILED = "session_failed"
+LATENCY_P99 = "latency_p99"
+QUEUE_DEPTH = "queue_depth"
+ERROR_RATE = "error_rate"
+GPU_MEMORY = "gpu_memory"
+GPU_TEMPERATURE = "gpu_temperature"
+HOST_MEMORY = "host_memory"
+CERT_EXPIRY = "cert_expiry"
+
+RULE_TITLES: dict[str, str] = {
+    WORKER_OFFLINE: "Worker offline",
+    WORKER_DEGRADED: "Worker degraded",
+    WORKER_RTT: "Slow round trip",
+    SESSION_FAILED: "Session failed",
+    LATENCY_P99: "p99 latency",
+    QUEUE_DEPTH: "Queue depth",
+    ERROR_RATE: "Error rate",
+    GPU_MEMORY: "GPU memory",
+    GPU_TEMPERATURE: "GPU temperature",
+    HOST_MEMORY: "Host memory",
+    CERT_EXPIRY: "Certificate expiry",
+}
+
 
 @dataclass(frozen=True)
 class Alert:
+    """One condition that holds now. `subject` is "worker", a session name, "GPU n", "memory" or "certificate"."""
+
     severity: str
     worker: str
     subject: str
     message: str
+    rule: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What identifies the alert across evaluations (its message changes with the figures)."""
+        return (self.rule, self.worker, self.subject)
 
     def __str__(self) -> str:
         return f"{self.worker} / {self.subject}: {self.message}"
 
 
-def evaluate_alerts(fleet: FleetState, thresholds: AlertSettings) -> list[Alert]:
+def for_seconds(rule: str, settings: AlertSettings) -> float:
+    """How long the rule's condition must hold before the alert fires."""
+    durations = {
+        WORKER_OFFLINE: settings.offline_for_s,
+        LATENCY_P99: settings.latency_for_s,
+        ERROR_RATE: settings.error_rate_for_s,
+        HOST_MEMORY: settings.host_memory_for_s,
+        GPU_TEMPERATURE: settings.gpu_temperature_for_s,
+    }
+    return durations.get(rule, 0.0)
+
+
+def evaluate_alerts(fleet: FleetState, thresholds: AlertSettings, now: float | None = None) -> list[Alert]:
+    """Every condition that holds in `fleet` now (`now`: Unix seconds, for certificate expiry)."""
+    now = time.time() if now is None else now
     alerts: list[Alert] = []
     for worker in fleet:
-        alerts.extend(_worker_alerts(worker, thresholds))
+        alerts.extend(_worker_alerts(worker, thresholds, now))
         alerts.extend(_session_alerts(worker, thresholds))
-        alerts.extend(_gpu_alerts(worker, thresholds))
+        alerts.extend(_device_alerts(worker, thresholds))
     return sorted(alerts, key=lambda alert: (alert.severity != CRITICAL, alert.worker, alert.subject))
 
 
-def _worker_alerts(worker: WorkerStatus, thresholds: AlertSettings) -> list[Alert]:
+def _worker_alerts(worker: WorkerStatus, thresholds: AlertSettings, now: float) -> list[Alert]:
     if worker.state == OFFLINE:
-        return [Alert(CRITICAL, worker.name, "worker", f"offline: {worker.reason}")]
+        if not thresholds.offline_enabled:
+            return []
+        return [Alert(CRITICAL, worker.name, "worker", f"offline: {worker.reason}", WORKER_OFFLINE)]
     alerts = []
     if worker.state == DEGRADED:
-        alerts.append(Alert(WARNING, worker.name, "worker", f"degraded: {worker.reason}"))
+        alerts.append(Alert(WARNING, worker.name, "worker", f"degraded: {worker.reason}", WORKER_DEGRADED))
     if worker.rtt_ms is not None and worker.rtt_ms > thresholds.rtt_ms:
-        alerts.append(Alert(WARNING, worker.name, "worker", f"round trip {worker.rtt_ms:.0f} ms > {thresholds.rtt_ms:.0f} ms"))
+        message = f"round trip {worker.rtt_ms:.0f} ms > {thresholds.rtt_ms:.0f} ms"
+        alerts.append(Alert(WARNING, worker.name, "worker", message, WORKER_RTT))
+    alerts.extend(_certificate_alerts(worker, thresholds, now))
     return alerts
+
+
+def _certificate_alerts(worker: WorkerStatus, thresholds: AlertSettings, now: float) -> list[Alert]:
+    # `tls_not_after` is new in ServerInfo; read it with getattr so older engines (and schemas) still work.
+    not_after = getattr(worker.info, "tls_not_after", None) if worker.info else None
+    if not thresholds.cert_expiry_enabled or not isinstance(not_after, datetime):
+        return []
+    days = (not_after.timestamp() - now) / 86_400
+    if days > thresholds.cert_expiry_days:
+        return []
+    if days <= 0:
+        return [Alert(CRITICAL, worker.name, "certificate", f"TLS certificate expired {not_after:%Y-%m-%d}", CERT_EXPIRY)]
+    message = f"TLS certificate expires in {days:.1f} days ({not_after:%Y-%m-%d})"
+    return [Alert(WARNING, worker.name, "certificate", message, CERT_EXPIRY)]
 
 
 def _session_alerts(worker: WorkerStatus, thresholds: AlertSettings) -> list[Alert]:
     alerts = []
-    for session in worker.sessions:
+    for session in worker.sessions if thresholds.session_failed_enabled else []:
         if session.state == SessionState.FAILED:
-            alerts.append(Alert(CRITICAL, worker.name, session.name, f"failed: {session.reason or 'no reason given'}"))
+            message = f"failed: {session.reason or 'no reason given'}"
+            alerts.append(Alert(CRITICAL, worker.name, session.name, message, SESSION_FAILED))
     for metrics in worker.metrics.sessions if worker.metrics else []:
         latency = session_latency(metrics)
-        if latency is not None and latency.count and latency.p99_ms > thresholds.latency_p99_ms:
-            alerts.append(
-                Alert(WARNING, worker.name, metrics.session, f"p99 {latency.p99_ms:.0f} ms > {thresholds.latency_p99_ms:.0f} ms")
-            )
+        slow = latency is not None and latency.count and latency.p99_ms > thresholds.latency_p99_ms
+        if thresholds.latency_enabled and slow:
+            message = f"p99 {latency.p99_ms:.0f} ms > {thresholds.latency_p99_ms:.0f} ms"
+            alerts.append(Alert(WARNING, worker.name, metrics.session, message, LATENCY_P99))
         if metrics.queue_depth > thresholds.queue_depth:
-            alerts.append(Alert(WARNING, worker.name, metrics.session, f"queue depth {metrics.queue_depth} > {thresholds.queue_depth}"))
+            message = f"queue depth {metrics.queue_depth} > {thresholds.queue_depth}"
+            alerts.append(Alert(WARNING, worker.name, metrics.session, message, QUEUE_DEPTH))
         failures = sum(metrics.failures_total.values())
         handled = failures + metrics.success_total
-        if handled and 100.0 * failures / handled > thresholds.error_rate_pct:
-            alerts.append(
-                Alert(WARNING, worker.name, metrics.session, f"{100.0 * failures / handled:.1f}% of requests failed")
-            )
+        if thresholds.error_rate_enabled and handled and 100.0 * failures / handled > thresholds.error_rate_pct:
+            message = f"{100.0 * failures / handled:.1f}% of requests failed"
+            alerts.append(Alert(WARNING, worker.name, metrics.session, message, ERROR_RATE))
     return alerts
 
 
-def _gpu_alerts(worker: WorkerStatus, thresholds: AlertSettings) -> list[Alert]:
+def _device_alerts(worker: WorkerStatus, thresholds: AlertSettings) -> list[Alert]:
+    devices = worker.devices
+    if devices is None:
+        return []
     alerts = []
-    for gpu in worker.devices.gpus if worker.devices else []:
+    if thresholds.host_memory_enabled and devices.memory_total_bytes:
+        used = 100.0 * devices.memory_used_bytes / devices.memory_total_bytes
+        if used > thresholds.host_memory_pct:
+            message = f"host memory {used:.0f}% > {thresholds.host_memory_pct:.0f}%"
+            alerts.append(Alert(WARNING, worker.name, "memory", message, HOST_MEMORY))
+    for gpu in devices.gpus:
         if gpu.memory_total_bytes and 100.0 * gpu.memory_used_bytes / gpu.memory_total_bytes > thresholds.gpu_memory_pct:
             used = 100.0 * gpu.memory_used_bytes / gpu.memory_total_bytes
-            alerts.append(Alert(WARNING, worker.name, f"GPU {gpu.index}", f"memory {used:.0f}% > {thresholds.gpu_memory_pct:.0f}%"))
+            message = f"memory {used:.0f}% > {thresholds.gpu_memory_pct:.0f}%"
+            alerts.append(Alert(WARNING, worker.name, f"GPU {gpu.index}", message, GPU_MEMORY))
+        hot = gpu.temperature_c is not None and gpu.temperature_c > thresholds.gpu_temperature_c
+        if thresholds.gpu_temperature_enabled and hot:
+            message = f"temperature {gpu.temperature_c:.0f} °C > {thresholds.gpu_temperature_c:.0f} °C"
+            alerts.append(Alert(WARNING, worker.name, f"GPU {gpu.index}", message, GPU_TEMPERATURE))
     return alerts

@@ -16,8 +16,11 @@ from pathlib import Path
 
 import platformdirs
 
+from mohawk_engine.schemas.security import BOOTSTRAP_ENV, new_secret, secret_prefix
+
 _LISTENING = re.compile(r"listening on (http://\S+)")
 APP_NAME = "mohawk"
+TOKEN_FILE = "engine-token"
 
 
 def default_data_dir() -> Path:
@@ -28,8 +31,32 @@ class BundledEngineError(RuntimeError):
     """The local engine could not start; the message holds its last output lines."""
 
 
+def load_or_create_token(path: Path) -> str:
+    """This install's admin key for its local engine: made once, kept readable by the user only (0600)."""
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        token = ""
+    if secret_prefix(token) is not None:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+        return token
+    token = new_secret()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
+        out.write(token + "\n")
+    partial.chmod(0o600)  # O_CREAT keeps the mode of a file left over from an interrupted write
+    os.replace(partial, path)
+    return token
+
+
 class BundledEngine:
-    """`python -m mohawk_engine serve` on a loopback port, its models and state under `data_dir`."""
+    """`python -m mohawk_engine serve` on a loopback port, its models and state under `data_dir`.
+
+    The engine runs with auth on; `token` (an admin key the engine adopts from MOHAWK_BOOTSTRAP_KEY)
+    is what the console sends it.
+    """
 
     def __init__(
         self, data_dir: Path | None = None, *, port: int = 0, demo_models: bool = True, python: str = sys.executable
@@ -41,6 +68,7 @@ class BundledEngine:
         self.url: str | None = None
         self.pid: int | None = None
         self.adopted = False
+        self.token: str | None = None
         self.output: deque[str] = deque(maxlen=200)
         self._process: subprocess.Popen | None = None
 
@@ -55,12 +83,14 @@ class BundledEngine:
     def command(self) -> list[str]:
         """Demo models are written on the first run only (into an empty repository): later starts are quicker."""
         args = [self.python, "-m", "mohawk_engine", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        args += ["--auth", "on"]
         if self.demo_models and not _has_files(self.model_repo):
             args.append("--demo-models")
         return [*args, "--model-repo", str(self.model_repo), "--state-dir", str(self.state_dir)]
 
     async def start(self, timeout_s: float = 60.0) -> str:
         """Start the engine (or adopt one a previous console left running) and return its URL."""
+        self.token = load_or_create_token(self.data_dir / TOKEN_FILE)
         running = self.find_running()
         if running is not None:
             self.url, self.pid = running
@@ -75,7 +105,7 @@ class BundledEngine:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", BOOTSTRAP_ENV: self.token},
             start_new_session=True,
         )
         self.pid = self._process.pid

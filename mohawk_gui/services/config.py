@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -41,6 +42,12 @@ class WorkerSettings(_Section):
     url: str
     token: str | None = Field(None, description="API token sent as 'Authorization: Bearer'")
     tls: TlsSettings = Field(default_factory=TlsSettings)
+    kind: Literal["mohawk", "v2"] = Field(
+        "mohawk", description="'mohawk': a Mohawk engine; 'v2': any Open Inference Protocol v2 server (monitor only)"
+    )
+    models: list[str] = Field(
+        default_factory=list, description="kind 'v2': the models to monitor when the server has no repository index"
+    )
 
     @field_validator("name")
     @classmethod
@@ -74,11 +81,36 @@ class RefreshSettings(_Section):
 
 
 class AlertSettings(_Section):
+    """Each rule's threshold, how long its condition must hold before it fires ("for", seconds), and its switch."""
+
+    offline_enabled: bool = Field(True, description="Alert when a worker stops answering")
+    offline_for_s: float = Field(0.0, ge=0, le=3600, description="Seconds offline before it alerts (0: at once)")
+    session_failed_enabled: bool = Field(True, description="Alert when a session enters FAILED")
+    latency_enabled: bool = Field(True, description="Alert on a session's p99 latency")
     latency_p99_ms: float = Field(250.0, gt=0, description="A session's p99 latency above this raises an alert")
+    latency_for_s: float = Field(30.0, ge=0, le=3600, description="Seconds the p99 stays above it before it alerts")
+    error_rate_enabled: bool = Field(True, description="Alert on a session's share of failed requests")
+    error_rate_pct: float = Field(1.0, ge=0, le=100, description="Failed requests above this share raise an alert")
+    error_rate_for_s: float = Field(30.0, ge=0, le=3600, description="Seconds the rate stays above it before it alerts")
+    host_memory_enabled: bool = Field(True, description="Alert on a worker host's memory use")
+    host_memory_pct: float = Field(90.0, gt=0, le=100, description="Host memory use above this share raises an alert")
+    host_memory_for_s: float = Field(60.0, ge=0, le=3600, description="Seconds memory stays above it before it alerts")
+    gpu_temperature_enabled: bool = Field(True, description="Alert on a GPU's temperature")
+    gpu_temperature_c: float = Field(85.0, gt=0, le=150, description="A GPU hotter than this (°C) raises an alert")
+    gpu_temperature_for_s: float = Field(30.0, ge=0, le=3600, description="Seconds a GPU stays that hot before it alerts")
+    cert_expiry_enabled: bool = Field(True, description="Alert when a worker's TLS certificate nears its end")
+    cert_expiry_days: float = Field(14.0, ge=0, le=3650, description="Alert when it expires within this many days")
     rtt_ms: float = Field(200.0, gt=0, description="A worker's round trip above this raises an alert")
     gpu_memory_pct: float = Field(90.0, gt=0, le=100, description="GPU memory use above this raises an alert")
     queue_depth: int = Field(512, ge=1, description="A session's queue deeper than this raises an alert")
-    error_rate_pct: float = Field(1.0, ge=0, le=100, description="Failed requests above this share raise an alert")
+    notifications: bool = Field(True, description="Show a desktop notification (system tray) when an alert fires")
+    notify_interval_s: float = Field(
+        10.0, ge=0, le=3600, description="At most one desktop notification per this many seconds; the rest are summed up"
+    )
+
+
+class AppearanceSettings(_Section):
+    theme: Literal["dark", "light"] = Field("dark", description="Colour theme: dark or light (applies at once)")
 
 
 class BundledEngineSettings(_Section):
@@ -94,6 +126,7 @@ class ConsoleConfig(_Section):
     workers: list[WorkerSettings] = Field(default_factory=list)
     refresh: RefreshSettings = Field(default_factory=RefreshSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    appearance: AppearanceSettings = Field(default_factory=AppearanceSettings)
     bundled_engine: BundledEngineSettings = Field(default_factory=BundledEngineSettings)
 
     @model_validator(mode="after")

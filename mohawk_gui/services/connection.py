@@ -49,13 +49,17 @@ class WorkerConnection:
         self._listener = listener
         self._backoff = Backoff(initial_backoff_s, refresh.reconnect_max_s, rng=rng)
         self._tls, self._tls_error = self._load_tls()
-        self.client = EngineClient(
-            settings.url, token=settings.token, timeout=refresh.request_timeout_s, verify=self._tls or True
-        )
+        self.client = self._make_client()
         self._problems: dict[str, str] = {}
         self._sessions: list[SessionInfo] | None = None
         self._sessions_stale = asyncio.Event()
         self._task: asyncio.Task | None = None
+
+    def _make_client(self) -> EngineClient:
+        """The client the hub hands to views for actions (a subclass may offer a narrower one)."""
+        return EngineClient(
+            self.settings.url, token=self.settings.token, timeout=self.refresh.request_timeout_s, verify=self._tls or True
+        )
 
     def _load_tls(self) -> tuple[ssl.SSLContext | None, str | None]:
         try:

@@ -8,6 +8,7 @@ import random
 from mohawk_gui.services.config import RefreshSettings, WorkerSettings
 from mohawk_gui.services.connection import WorkerConnection
 from mohawk_gui.services.listener import FleetListener
+from mohawk_gui.services.v2_monitor import V2Monitor
 
 
 class ConnectionManager:
@@ -36,7 +37,8 @@ class ConnectionManager:
     def add_worker(self, settings: WorkerSettings) -> WorkerConnection:
         if settings.name in self._connections:
             raise ValueError(f"a worker named {settings.name!r} is already connected")
-        connection = WorkerConnection(
+        monitor = V2Monitor if settings.kind == "v2" else WorkerConnection
+        connection = monitor(
             settings, self.refresh, self._listener, initial_backoff_s=self._initial_backoff_s, rng=self._rng
         )
         self._connections[settings.name] = connection

@@ -58,7 +58,7 @@ class Console:
             return
         state = "already running" if self.bundled.adopted else "started"
         self.notice(f"Local engine {state} at {url}")
-        self.manager.add_worker(WorkerSettings(name=LOCAL_WORKER, url=url))
+        self.manager.add_worker(WorkerSettings(name=LOCAL_WORKER, url=url, token=self.bundled.token))
 
     def local_workers(self) -> set[str]:
         """Workers that are not in the config (the bundled engine)."""

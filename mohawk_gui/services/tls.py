@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ssl
+from datetime import datetime, timezone
 
+from mohawk_engine.schemas import ServerInfo
 from mohawk_gui.services.config import TlsSettings
 
 
@@ -20,3 +22,13 @@ def ssl_context(settings: TlsSettings) -> ssl.SSLContext:
 
 def is_tls(url: str) -> bool:
     return url.lower().startswith("https://")
+
+
+def days_until_expiry(info: ServerInfo, now: datetime | None = None) -> float | None:
+    """Days left on the worker's serving certificate (negative once expired); None for plain HTTP."""
+    if info.tls_not_after is None:
+        return None
+    expiry = info.tls_not_after
+    if expiry.tzinfo is None:
+        expiry = expiry.replace(tzinfo=timezone.utc)
+    return (expiry - (now or datetime.now(timezone.utc))).total_seconds() / 86400

@@ -1,31 +1,30 @@
-"""Benchmarks: the load-test runs recorded by this console (none are recorded by the console itself)."""
+"""Benchmarks: load tests launched from the console (tabs leave room for more, e.g. engine tuning)."""
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QTabWidget, QWidget
 
-from mohawk_gui.theme import set_role
+from mohawk_gui.adapters.hub import FleetHub
+from mohawk_gui.services.run_store import RunStore
+from mohawk_gui.views.benchmarks.load_tests import LoadTestsPanel, SettingsLookup
 from mohawk_gui.views.page import page_layout
+from mohawk_gui.views.tuning import TuningPanel
 
 
 class BenchmarksView(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """`settings_for(worker)` gives a worker's URL, token and TLS (None: not connected) for the load generator."""
+
+    def __init__(self, hub: FleetHub, settings_for: SettingsLookup, store: RunStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout, _ = page_layout(self, "Benchmarks", "Load-test runs against your workers and their results.")
-        card = QFrame()
-        set_role(card, "card")
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(24, 24, 24, 24)
-        heading = QLabel("No benchmark runs recorded")
-        set_role(heading, "section")
-        body = QLabel(
-            "There are no benchmark runs to list. To load a session, run Triton's perf_analyzer from a terminal "
-            "(see the README) and watch its throughput and latency live on the Dashboard and in Sessions."
-        )
-        body.setWordWrap(True)
-        set_role(body, "muted")
-        inner.addWidget(heading)
-        inner.addWidget(body)
-        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addStretch(1)
+        layout, _ = page_layout(self, "Benchmarks", "Load-test your sessions, watch client and server figures, compare runs.")
+        self.tabs = QTabWidget()
+        self.tabs.setTabBarAutoHide(True)  # one tab for now; the bar appears when a second one is added
+        self.load_tests = LoadTestsPanel(hub, settings_for, store)
+        self.tabs.addTab(self.load_tests, "Load tests")
+        self.tuning = TuningPanel(hub)
+        self.tabs.addTab(self.tuning, "Tuning")
+        layout.addWidget(self.tabs, 1)
+
+    def stop_run(self) -> None:
+        """Ask a running load test to end (the console is closing); its partial result is still saved."""
+        self.load_tests.stop()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -20,6 +23,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from pydantic.fields import FieldInfo
+
 from mohawk_gui.services.config import RESTART_REQUIRED, ConsoleConfig
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.workers_config_table import WorkersConfigTable
@@ -33,11 +38,29 @@ FIELDS: tuple[tuple[str, str, str, str, str], ...] = (
     ("refresh", "request_timeout_s", "Request timeout", "float", " s"),
     ("refresh", "reconnect_max_s", "Longest reconnect wait", "float", " s"),
     ("refresh", "chart_span_s", "Chart history", "int", " s"),
-    ("alerts", "latency_p99_ms", "Session p99 latency above", "float", " ms"),
+    ("alerts", "offline_enabled", "Worker offline", "bool", ""),
+    ("alerts", "offline_for_s", "    for at least", "float", " s"),
+    ("alerts", "session_failed_enabled", "Session FAILED", "bool", ""),
+    ("alerts", "latency_enabled", "Session p99 latency", "bool", ""),
+    ("alerts", "latency_p99_ms", "    above", "float", " ms"),
+    ("alerts", "latency_for_s", "    for at least", "float", " s"),
+    ("alerts", "error_rate_enabled", "Failed requests", "bool", ""),
+    ("alerts", "error_rate_pct", "    above", "float", " %"),
+    ("alerts", "error_rate_for_s", "    for at least", "float", " s"),
+    ("alerts", "host_memory_enabled", "Host memory", "bool", ""),
+    ("alerts", "host_memory_pct", "    above", "float", " %"),
+    ("alerts", "host_memory_for_s", "    for at least", "float", " s"),
+    ("alerts", "gpu_temperature_enabled", "GPU temperature", "bool", ""),
+    ("alerts", "gpu_temperature_c", "    above", "float", " °C"),
+    ("alerts", "gpu_temperature_for_s", "    for at least", "float", " s"),
+    ("alerts", "cert_expiry_enabled", "TLS certificate expiry", "bool", ""),
+    ("alerts", "cert_expiry_days", "    within", "float", " days"),
     ("alerts", "rtt_ms", "Worker round trip above", "float", " ms"),
     ("alerts", "gpu_memory_pct", "GPU memory above", "float", " %"),
     ("alerts", "queue_depth", "Session queue deeper than", "int", ""),
-    ("alerts", "error_rate_pct", "Failed requests above", "float", " %"),
+    ("alerts", "notifications", "Desktop notifications", "bool", ""),
+    ("alerts", "notify_interval_s", "    at most one per", "float", " s"),
+    ("appearance", "theme", "Theme", "choice", ""),
     ("bundled_engine", "enabled", "Start a local engine when no worker is listed", "bool", ""),
     ("bundled_engine", "keep_running", "Keep it running when the console exits", "bool", ""),
     ("bundled_engine", "port", "Port (0 picks a free one)", "int", ""),
@@ -47,9 +70,22 @@ FIELDS: tuple[tuple[str, str, str, str, str], ...] = (
 )
 SECTION_TITLES = {
     "refresh": "Refresh rates",
-    "alerts": "Alert thresholds",
+    "alerts": "Alert rules",
     "bundled_engine": "Local engine",
+    "appearance": "Appearance",
 }
+
+
+def field_info(path: str) -> FieldInfo:
+    section, key = path.split(".")
+    return ConsoleConfig.model_fields[section].annotation.model_fields[key]
+
+
+def field_tooltip(path: str, label: str, suffix: str) -> str:
+    """The setting's pydantic description (the same text documents the TOML), its unit and its TOML key."""
+    description = field_info(path).description or label.strip(" …")
+    unit = f" (in{suffix})" if suffix.strip() else ""
+    return f"{description}{unit}.\nTOML: {path}"
 
 
 class ConfigForm(QScrollArea):
@@ -66,6 +102,8 @@ class ConfigForm(QScrollArea):
         workers_layout = QVBoxLayout(workers_box)
         self.workers = WorkersConfigTable()
         add, remove = QPushButton("Add row"), QPushButton("Remove selected")
+        add.setToolTip("Add an empty worker row: fill in its name and URL, then Save")
+        remove.setToolTip("Remove the selected worker rows (Save to apply)")
         add.clicked.connect(lambda: (self.workers.add_row(), self.edited.emit()))
         remove.clicked.connect(lambda: (self.workers.remove_selected(), self.edited.emit()))
         buttons = QHBoxLayout()
@@ -87,8 +125,9 @@ class ConfigForm(QScrollArea):
             forms[section].setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
             grid.addWidget(box, position // 2, position % 2)
         for section, key, label, kind, suffix in FIELDS:
-            widget = self._field(kind, suffix)
             path = f"{section}.{key}"
+            widget = self._field(kind, suffix, path)
+            widget.setToolTip(field_tooltip(path, label, suffix))
             self.fields[path] = widget
             forms[section].addRow(label, self._with_badge(widget, path))
         layout.addLayout(grid)
@@ -111,8 +150,12 @@ class ConfigForm(QScrollArea):
         row.addStretch(1)
         return holder
 
-    def _field(self, kind: str, suffix: str) -> QWidget:
-        if kind == "bool":
+    def _field(self, kind: str, suffix: str, path: str) -> QWidget:
+        if kind == "choice":
+            widget = QComboBox()
+            widget.addItems([str(option) for option in get_args(field_info(path).annotation)])
+            widget.currentIndexChanged.connect(self.edited)
+        elif kind == "bool":
             widget = QCheckBox()
             widget.toggled.connect(self.edited)
         elif kind == "path":
@@ -138,7 +181,9 @@ class ConfigForm(QScrollArea):
         for path, widget in self.fields.items():
             section, key = path.split(".")
             value = getattr(getattr(config, section), key)
-            if isinstance(widget, QCheckBox):
+            if isinstance(widget, QComboBox):
+                widget.setCurrentText(str(value))
+            elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QLineEdit):
                 widget.setText("" if value is None else str(value))
@@ -153,7 +198,9 @@ class ConfigForm(QScrollArea):
         data: dict = {"workers": self.workers.values()}
         for path, widget in self.fields.items():
             section, key = path.split(".")
-            if isinstance(widget, QCheckBox):
+            if isinstance(widget, QComboBox):
+                value = widget.currentText()
+            elif isinstance(widget, QCheckBox):
                 value = widget.isChecked()
             elif isinstance(widget, QLineEdit):
                 value = widget.text().strip() or None

@@ -25,9 +25,12 @@ class ConfigView(QWidget):
         self.store = console.store
         layout, header = page_layout(self, "Config", f"Console settings, saved in {self.store.path}")
         self.save_button = QPushButton("Save")
+        self.save_button.setToolTip("Validate and write the settings (a backup of the previous file is kept), then apply them")
         set_role(self.save_button, "primary")
         self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Drop unsaved edits: show the file as saved")
         self.restore_button = QPushButton("Restore backup…")
+        self.restore_button.setToolTip("Bring back the previous version of the file (the current one becomes the backup)")
         for button in (self.revert_button, self.restore_button, self.save_button):
             header.addWidget(button)
 
@@ -44,6 +47,7 @@ class ConfigView(QWidget):
         self.tabs = QTabWidget()
         self.form = ConfigForm()
         self.raw = QPlainTextEdit()
+        self.raw.setToolTip("The console's TOML as saved; Save validates it first and keeps your comments")
         self.raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.tabs.addTab(self.form, "Form")

@@ -22,14 +22,18 @@ from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.models.session_recorder import SessionRecorder
 from mohawk_gui.models.session_text import batching_text, bytes_text, placement_text
 from mohawk_gui.models.sessions_table import STATE_COLORS
+from mohawk_gui.services.v2_models import READ_ONLY_REASON
 from mohawk_gui.theme import BORDER, IDLE, set_role
 from mohawk_gui.views.async_tasks import spawn
 from mohawk_gui.views.session_charts import SessionCharts
 from mohawk_gui.views.session_events import EventsTimeline
+from mohawk_gui.views.tuning.apply_dialog import ApplyDialog
 
 
 MIDDLE_HEIGHT = 175
 TERMINABLE = (SessionState.LOADING, SessionState.READY, SessionState.FAILED)
+CLONE_TIP = "Open the session wizard with this session's settings"
+TERMINATE_TIP = "Stop this session on its worker (asks first)"
 
 
 def _tensor(tensor) -> str:
@@ -59,6 +63,7 @@ class SessionDetail(QWidget):
         self.recorder = recorder
         self.key: tuple[str, str] | None = None
         self.confirm_box: QMessageBox | None = None
+        self.reconfigure_dialog: ApplyDialog | None = None
 
         self.name_label = QLabel("No session selected")
         set_role(self.name_label, "title")
@@ -67,15 +72,18 @@ class SessionDetail(QWidget):
         self.where_label = QLabel("")
         set_role(self.where_label, "muted")
         self.clone_button = QPushButton("Clone and edit…")
-        self.clone_button.setToolTip("Open the session wizard with this session's settings")
+        self.clone_button.setToolTip(CLONE_TIP)
+        self.reconfigure_button = QPushButton("Reconfigure…")
+        self.reconfigure_button.setToolTip("Change batching and replicas live; the new version serves before the old drains")
         self.terminate_button = QPushButton("Terminate")
         set_role(self.terminate_button, "danger")
         self.terminate_button.setStyleSheet(f"QPushButton:disabled {{ color: {IDLE}; border-color: {BORDER}; }}")
-        self.terminate_button.setToolTip("Stop this session on its worker (asks first)")
+        self.terminate_button.setToolTip(TERMINATE_TIP)
         header = QHBoxLayout()
         header.addWidget(self.name_label)
         header.addWidget(self.state_label)
         header.addWidget(self.where_label, 1)
+        header.addWidget(self.reconfigure_button)
         header.addWidget(self.clone_button)
         header.addWidget(self.terminate_button)
 
@@ -128,6 +136,7 @@ class SessionDetail(QWidget):
         layout.addWidget(self.body, 1)
 
         self.clone_button.clicked.connect(self.request_clone)
+        self.reconfigure_button.clicked.connect(self.open_reconfigure)
         self.terminate_button.clicked.connect(self.confirm_terminate)
         recorder.recorded.connect(self._recorded)
         recorder.events_changed.connect(self._events_changed)
@@ -155,6 +164,18 @@ class SessionDetail(QWidget):
         spec = info.spec.model_copy(deep=True)
         spec.name = f"{spec.name[:58]}-copy"
         self.clone_requested.emit(self.key[0], spec)
+
+    def open_reconfigure(self) -> ApplyDialog | None:
+        """The live-reconfigure path the Tuning panel's Apply uses, with batching and replicas editable."""
+        info = self.info()
+        if self.key is None or info is None:
+            return None
+        worker, session = self.key
+        dialog = ApplyDialog(self.hub, worker, session, lambda current: current, title="Reconfigure", editable=True,
+                             current=info.spec, parent=self)  # fmt: skip
+        self.reconfigure_dialog = dialog
+        dialog.open()
+        return dialog
 
     def confirm_terminate(self) -> QMessageBox | None:
         """Asks first (non-blocking box); Yes stops the session on its worker."""
@@ -197,7 +218,8 @@ class SessionDetail(QWidget):
     async def _load_events(self, worker: str, session: str) -> None:
         """Past events from the engine, when its client offers them (the stream only brings new ones)."""
         try:
-            fetch = getattr(self.hub.client(worker), "session_events", None)
+            client = self.hub.client(worker)
+            fetch = None if getattr(client, "read_only", False) else getattr(client, "session_events", None)
             if fetch is not None:
                 self.recorder.add_events(worker, session, list(await fetch(session)))
         except (KeyError, EngineClientError):
@@ -226,6 +248,7 @@ class SessionDetail(QWidget):
         info = self.info()
         for button in (self.clone_button, self.terminate_button):
             button.setEnabled(info is not None)
+        self.reconfigure_button.setEnabled(False)
         if self.key is None:
             self.name_label.setText("No session selected")
             self.where_label.setText("Pick a session in the table above")
@@ -241,6 +264,8 @@ class SessionDetail(QWidget):
             return
         self._show_state(info.state.value, info.reason)
         self.terminate_button.setEnabled(info.state in TERMINABLE)
+        self._show_read_only(getattr(info, "read_only", False))
+        self.reconfigure_button.setEnabled(info.state is SessionState.READY)
         self.fields["Model"].setText(f"{info.spec.model} ({info.format or 'unknown format'})")
         self.fields["Tensors"].setText(tensors_summary(info))
         self.fields["Tensors"].setToolTip(tensors_text(info))
@@ -257,6 +282,15 @@ class SessionDetail(QWidget):
             f"{datetime.fromtimestamp(info.updated_at):%Y-%m-%d %H:%M:%S} (version {info.version})"
         )
         self.fields["Reason"].setText(info.reason or "—")
+
+    def _show_read_only(self, read_only: bool) -> None:
+        """A model on a plain v2 server: clone and terminate need Mohawk's /v1 API, and say so."""
+        self.clone_button.setToolTip(READ_ONLY_REASON if read_only else CLONE_TIP)
+        self.terminate_button.setToolTip(READ_ONLY_REASON if read_only else TERMINATE_TIP)
+        if read_only:
+            self.clone_button.setEnabled(False)
+            self.terminate_button.setEnabled(False)
+            self.where_label.setText(f"{self.where_label.text()} · monitor only: clone and terminate are {READ_ONLY_REASON}")
 
     def _show_state(self, state: str, reason: str | None) -> None:
         color = next((c for s, c in STATE_COLORS.items() if s.value == state), IDLE)

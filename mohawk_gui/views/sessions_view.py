@@ -20,6 +20,7 @@ from mohawk_engine.schemas.telemetry import DevicesSnapshot
 from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.models.session_recorder import SessionRecorder
 from mohawk_gui.models.sessions_table import COLUMNS, KEY_ROLE, SORT_ROLE, SessionsTableModel
+from mohawk_gui.services.v2_models import READ_ONLY_REASON
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.page import page_layout
 from mohawk_gui.views.session_detail import SessionDetail
@@ -99,7 +100,7 @@ class SessionsView(QWidget):
 
     def _new_clicked(self) -> None:
         """One worker: straight to the wizard; several: pick one (the selected session's first)."""
-        workers = self.hub.workers()
+        workers = self._deployable_workers()
         if len(workers) == 1:
             self.open_wizard(workers[0])
         elif workers:
@@ -138,5 +139,14 @@ class SessionsView(QWidget):
         self.devices.pop(worker, None)
         self._update_actions()
 
+    def _deployable_workers(self) -> list[str]:
+        """Workers with Mohawk's /v1 API: a plain v2 server (read-only client) cannot deploy."""
+        return [worker for worker in self.hub.workers() if not getattr(self.hub.client(worker), "read_only", False)]
+
     def _update_actions(self) -> None:
-        self.new_button.setEnabled(bool(self.hub.workers()))
+        deployable = self._deployable_workers()
+        self.new_button.setEnabled(bool(deployable))
+        only_v2 = bool(self.hub.workers()) and not deployable
+        self.new_button.setToolTip(
+            f"Deploy wizard: {READ_ONLY_REASON}" if only_v2 else "Deploy a model on a worker with the session wizard"
+        )

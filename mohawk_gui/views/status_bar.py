@@ -1,8 +1,10 @@
-"""The status bar: connected workers, engine versions, active alerts, and the latest notice."""
+"""The status bar: connected workers, engine versions, the alerts badge (click: the alerts panel), and the
+latest notice."""
 
 from __future__ import annotations
 
-from PyQt6.QtWidgets import QLabel, QStatusBar, QWidget
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
 from mohawk_gui.services.alerts import CRITICAL
@@ -11,6 +13,8 @@ from mohawk_gui.theme import BAD, MUTED, OK, WARN
 
 
 class FleetStatusBar(QStatusBar):
+    alerts_requested = pyqtSignal()  # the badge was clicked
+
     def __init__(self, tracker: FleetTracker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tracker = tracker
@@ -18,7 +22,10 @@ class FleetStatusBar(QStatusBar):
         self.notice = QLabel("")
         self.workers = QLabel("")
         self.versions = QLabel("")
-        self.alerts = QLabel("")
+        self.alerts = QPushButton("")
+        self.alerts.setObjectName("alertBadge")
+        self.alerts.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.alerts.clicked.connect(self.alerts_requested)
         self.addWidget(self.notice, 1)
         for label in (self.workers, self.versions, self.alerts):
             self.addPermanentWidget(label)
@@ -42,8 +49,18 @@ class FleetStatusBar(QStatusBar):
         self.workers.setToolTip("\n".join(f"{worker.name}: {worker.state} {worker.reason}".strip() for worker in fleet))
         versions = sorted({worker.version for worker in fleet if worker.version})
         self.versions.setText(f"engine {', '.join(versions)}" if versions else "engine —")
-        alerts = self.tracker.alerts
-        critical = any(alert.severity == CRITICAL for alert in alerts)
-        alert_color = BAD if critical else WARN if alerts else MUTED
-        self.alerts.setText(f"<span style='color:{alert_color}'>{len(alerts)} active alert{'s' if len(alerts) != 1 else ''}</span>")
-        self.alerts.setToolTip("\n".join(map(str, alerts)) or "No active alerts")
+        self._refresh_badge()
+
+    def _refresh_badge(self) -> None:
+        """The count of active alerts nobody has acknowledged yet; red with a critical one among them."""
+        unseen = [record.alert for record in self.tracker.unacknowledged()]
+        acknowledged = len(self.tracker.alerts) - len(unseen)
+        level = "critical" if any(alert.severity == CRITICAL for alert in unseen) else "warning" if unseen else "none"
+        text = f"{len(unseen)} active alert{'s' if len(unseen) != 1 else ''}"
+        self.alerts.setText(text + (f" · {acknowledged} acknowledged" if acknowledged else ""))
+        if self.alerts.property("level") != level:
+            self.alerts.setProperty("level", level)
+            self.alerts.style().unpolish(self.alerts)
+            self.alerts.style().polish(self.alerts)
+        lines = "\n".join(map(str, unseen)) or "No active alerts"
+        self.alerts.setToolTip(f"{lines}\n\nClick to open the alerts panel (Ctrl+Shift+A)")

@@ -1,4 +1,5 @@
-"""Workers: the fleet table, add / remove / reconnect, and the selected worker's device cards."""
+"""Workers: the fleet table, add / remove / reconnect, and the selected worker's tabs: device cards,
+Access (its API keys) and Audit (its audit log)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PyQt6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,8 +25,11 @@ from mohawk_gui.services.config_store import ConfigInvalid
 from mohawk_gui.services.console import Console
 from mohawk_gui.tables.workers_table import WorkersTableModel
 from mohawk_gui.theme import set_role
+from mohawk_gui.views.access_panel import AccessPanel
 from mohawk_gui.views.add_worker_dialog import AddWorkerDialog
+from mohawk_gui.views.audit_panel import AuditPanel
 from mohawk_gui.views.device_cards_panel import DeviceCardsPanel
+from mohawk_gui.views.model_sync_dialog import ModelSyncDialog
 from mohawk_gui.views.page import page_layout, section_label
 
 log = logging.getLogger(__name__)
@@ -39,11 +44,17 @@ class WorkersView(QWidget):
         self.confirm_box: QMessageBox | None = None
         layout, header = page_layout(self, "Workers", "Engines this console connects to, their state and their devices.")
         self.add_button = QPushButton("Add worker…")
+        self.add_button.setToolTip("Connect another worker: test its URL and token, then save it to the config")
         set_role(self.add_button, "primary")
         self.reconnect_button = QPushButton("Reconnect")
+        self.reconnect_button.setToolTip("Drop and re-open the selected worker's connection (F5: every worker)")
         self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip("Disconnect the selected worker and remove it from the config")
         set_role(self.remove_button, "danger")
-        for button in (self.add_button, self.reconnect_button, self.remove_button):
+        self.sync_button = QPushButton("Sync model…")
+        self.sync_button.setToolTip("Push a model file to several workers at once, verified and resumable")
+        self.sync_dialog: ModelSyncDialog | None = None
+        for button in (self.add_button, self.sync_button, self.reconnect_button, self.remove_button):
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
 
         self.model = WorkersTableModel(tracker, self)
@@ -73,16 +84,24 @@ class WorkersView(QWidget):
         top_layout.addWidget(self.table)
         top_layout.addWidget(self.detail)
         top_layout.addWidget(self.action_message)
-        bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 6, 0, 0)
+        devices = QWidget()
+        devices_layout = QVBoxLayout(devices)
+        devices_layout.setContentsMargins(0, 6, 0, 0)
         self.devices_title = section_label("Devices")
-        bottom_layout.addWidget(self.devices_title)
+        devices_layout.addWidget(self.devices_title)
         self.device_cards = DeviceCardsPanel()
-        bottom_layout.addWidget(self.device_cards)
+        devices_layout.addWidget(self.device_cards)
+        self.access = AccessPanel(tracker.hub.client, self._token_of)
+        self.audit = AuditPanel(tracker.hub.client)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(devices, "Devices")
+        self.tabs.addTab(self.access, "Access")
+        self.tabs.addTab(self.audit, "Audit")
+        self.tabs.setTabToolTip(1, "The selected worker's API keys: generate, revoke")
+        self.tabs.setTabToolTip(2, "The selected worker's audit log of changes")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
-        splitter.addWidget(bottom)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([220, 430])
@@ -92,10 +111,15 @@ class WorkersView(QWidget):
         self.add_button.clicked.connect(self.open_add_dialog)
         self.reconnect_button.clicked.connect(self.reconnect_selected)
         self.remove_button.clicked.connect(self.confirm_remove_selected)
+        self.sync_button.clicked.connect(self.open_sync_dialog)
         self.table.selectionModel().selectionChanged.connect(self.refresh_selection)
         self.model.modelReset.connect(self._select_first_if_none)
         tracker.changed.connect(self.refresh_selection)
         self._select_first_if_none()
+
+    def _token_of(self, worker: str) -> str | None:
+        manager = self.console.manager
+        return manager.connection(worker).settings.token if worker in manager.names() else None
 
     def selected_worker(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -119,6 +143,8 @@ class WorkersView(QWidget):
         self.remove_button.setEnabled(worker is not None)
         self.devices_title.setText(f"Devices of {name}" if name else "Devices")
         self.device_cards.show_worker(worker)
+        self.access.show_worker(name if worker is not None else None)
+        self.audit.show_worker(name if worker is not None else None)
         if worker is None:
             self.detail.setText("No worker selected." if self.model.rowCount() else "No workers: add one to begin.")
             return
@@ -136,6 +162,11 @@ class WorkersView(QWidget):
         self.dialog.accepted.connect(self._add_tested_worker)
         self.dialog.open()
         return self.dialog
+
+    def open_sync_dialog(self) -> ModelSyncDialog:
+        self.sync_dialog = ModelSyncDialog(self.tracker.hub, parent=self)
+        self.sync_dialog.open()
+        return self.sync_dialog
 
     def _add_tested_worker(self) -> None:
         settings = self.dialog.tested_settings() if self.dialog else None

@@ -11,9 +11,9 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QTimer
 from PyQt6.QtGui import QShowEvent
-from PyQt6.QtWidgets import QMenu, QWidget
+from PyQt6.QtWidgets import QApplication, QMenu, QWidget
 
-from mohawk_gui.theme import BORDER, MUTED, SERIES_COLORS, SURFACE
+from mohawk_gui.theme import SERIES_COLORS, Theme, current_theme, theme_listeners
 from mohawk_gui.widgets.chart_frame import ChartFrame
 from mohawk_gui.models.series_ring import SeriesRing
 
@@ -30,17 +30,35 @@ def figure_text(value: float) -> str:
     return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
 
 
+STYLED = "mohawkStyledPlot"  # property marking the plots that follow the theme
+
+
 def style_plot(plot: pg.PlotWidget) -> None:
-    """Dark background, muted axes, a faint grid; no pyqtgraph menu (the card has its own)."""
-    plot.setBackground(SURFACE)
+    """The theme's background, muted axes, a faint grid; no pyqtgraph menu (the card has its own)."""
+    plot.setProperty(STYLED, True)
     plot.setMenuEnabled(False)
     plot.hideButtons()
+    plot.getPlotItem().showGrid(x=True, y=True, alpha=0.15)
+    _paint_plot(plot, current_theme())
+
+
+def _paint_plot(plot: pg.PlotWidget, theme: Theme) -> None:
+    plot.setBackground(theme.surface)
     item = plot.getPlotItem()
-    item.showGrid(x=True, y=True, alpha=0.15)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
-        axis.setPen(pg.mkPen(BORDER))
-        axis.setTextPen(pg.mkPen(MUTED))
+        axis.setPen(pg.mkPen(theme.border))
+        axis.setTextPen(pg.mkPen(theme.muted))
+
+
+def restyle_plots(theme: Theme) -> None:
+    """Repaint every styled plot in the theme's colours (a theme switch, applied live)."""
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, pg.PlotWidget) and widget.property(STYLED):
+            _paint_plot(widget, theme)
+
+
+theme_listeners.append(restyle_plots)
 
 
 class LiveChart(ChartFrame):

@@ -18,7 +18,7 @@ def test_the_sidebar_lists_the_views_in_order_and_switches_the_content(qtbot, wi
         assert window.current_view_name() == name
         assert window.stack.currentWidget() is window.views[name]
     shortcuts = {shortcut.key().toString(): shortcut for shortcut in window.findChildren(QShortcut)}
-    assert sorted(shortcuts) == [f"Ctrl+{n}" for n in range(1, 7)]
+    assert {f"Ctrl+{n}" for n in range(1, 7)} <= set(shortcuts)  # the full table: tests/gui/test_theme_and_shortcuts.py
     shortcuts["Ctrl+2"].activated.emit()  # the offscreen platform has no active window to send keys to
     assert window.current_view_name() == "Workers"
     assert window.minimumSize().width() == 1280 and window.minimumSize().height() == 720

@@ -98,7 +98,7 @@ def test_engine_errors_show_in_the_page(qtbot, live_hub, gui_engine):
     assert wizard.review_page.state is None and wizard.review_page.start_button.isEnabled()
 
 
-def test_upload_without_an_engine_endpoint_says_so(qtbot, live_hub, tmp_path):
+def test_upload_of_a_corrupt_file_shows_the_engines_reason(qtbot, live_hub, tmp_path):
     wizard = _open(qtbot, live_hub)
     wizard.model_page.from_upload.setChecked(True)
     upload = wizard.model_page.upload
@@ -107,8 +107,10 @@ def test_upload_without_an_engine_endpoint_says_so(qtbot, live_hub, tmp_path):
     resolve(qtbot, upload.choose_file(model_file))
     assert upload.name_edit.text() == "my-model"
     assert hashlib.sha256(model_file.read_bytes()).hexdigest() in upload.checksum_label.text()
-    assert upload.upload() is None
-    assert upload.status.text() == NO_UPLOAD
+    resolve(qtbot, upload.upload())
+    assert upload.status.text().startswith("Upload failed: model 'my-model' refused:")
+    assert "ONNX" in upload.status.text() and upload.status.text() != NO_UPLOAD
+    assert upload.upload_button.isEnabled()
 
 
 class UploadingClient(EngineClient):

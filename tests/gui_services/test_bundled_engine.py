@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
-from mohawk_engine.client import EngineClient
-from mohawk_gui.services.bundled_engine import BundledEngine, BundledEngineError
+from mohawk_engine.client import EngineClient, EngineClientError
+from mohawk_engine.schemas.security import secret_prefix
+from mohawk_gui.services.bundled_engine import TOKEN_FILE, BundledEngine, BundledEngineError, load_or_create_token
 
 
 def _alive(pid: int) -> bool:
@@ -26,6 +28,21 @@ def test_demo_models_are_written_only_into_an_empty_repository(tmp_path):
     (engine.model_repo / "mine.onnx").write_bytes(b"")
     assert "--demo-models" not in engine.command()
     assert "--demo-models" not in BundledEngine(tmp_path / "other", demo_models=False).command()
+    assert "--auth on" in " ".join(engine.command())
+
+
+def test_the_token_is_made_once_and_kept_private(tmp_path):
+    path = tmp_path / "data" / TOKEN_FILE
+    token = load_or_create_token(path)
+    assert secret_prefix(token) is not None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)
+    assert load_or_create_token(path) == token
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.write_text("garbled")
+    replacement = load_or_create_token(path)
+    assert replacement != token and secret_prefix(replacement) is not None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 async def test_starts_is_adopted_when_kept_running_and_stops_by_pid(tmp_path, model_repo):
@@ -35,15 +52,23 @@ async def test_starts_is_adopted_when_kept_running_and_stops_by_pid(tmp_path, mo
     url = await engine.start(timeout_s=60)
     try:
         assert url.startswith("http://127.0.0.1:")
-        async with EngineClient(url) as client:
+        async with EngineClient(url) as anonymous:
+            with pytest.raises(EngineClientError) as refused:
+                await anonymous.server_info()
+        assert refused.value.status == 401  # auth is on, even on loopback
+        assert engine.token == (tmp_path / "data" / TOKEN_FILE).read_text().strip()
+        async with EngineClient(url, token=engine.token) as client:
             info = await client.server_info()
+            (key,) = await client.keys()
+        assert key.label == "console (bundled)" and key.scopes == ["admin"]
+        assert key.prefix == secret_prefix(engine.token)
         assert info.state_dir == str(tmp_path / "data" / "state")
         assert info.model_repository == str(tmp_path / "data" / "models")
         assert any("listening on" in line for line in engine.output)
 
         second = BundledEngine(tmp_path / "data")
         assert await second.start() == url
-        assert second.adopted and second.pid == engine.pid
+        assert second.adopted and second.pid == engine.pid and second.token == engine.token
     finally:
         engine.stop()
     assert not _alive(engine.pid)

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-_LISTENING = re.compile(r"listening on (http://\S+)")
+_LISTENING = re.compile(r"listening on (https?://\S+)")
 
 
 class EngineProcess:

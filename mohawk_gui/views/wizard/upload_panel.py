@@ -126,7 +126,7 @@ class UploadPanel(QWidget):
             self.progress.setValue(int(100 * sent / max(total, 1)))
 
         try:
-            info: ModelInfo = await self._client().upload_model(name, path, report, sha256=sha256)
+            info: ModelInfo = await self._client().upload_model(name, path, progress=report, sha256=sha256)
         except EngineClientError as exc:
             self._say(NO_UPLOAD if exc.status in (404, 405) else f"Upload failed: {exc.message}", error=True)
             return

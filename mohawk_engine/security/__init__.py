@@ -1,0 +1,1 @@
+"""Security helpers for the engine: TLS certificates."""

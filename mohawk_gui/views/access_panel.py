@@ -1,0 +1,215 @@
+"""Access: the selected worker's API keys; generate (secret shown once), revoke (after a confirmation), refresh.
+
+Calls go through the worker's client, so they carry the console's own token for that worker; when
+it is refused (401, or 403 without the admin scope) the panel says so and stays usable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QShowEvent
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mohawk_engine.client import EngineClient, EngineClientError
+from mohawk_engine.schemas.security import ApiKeyCreated, ApiKeyRequest, secret_prefix
+from mohawk_gui.models.keys_table import KeysTableModel
+from mohawk_gui.theme import set_role
+from mohawk_gui.views.access_dialogs import GenerateKeyDialog, SecretDialog
+from mohawk_gui.views.access_errors import refusal_text
+from mohawk_gui.views.async_tasks import spawn
+
+ClientOf = Callable[[str], EngineClient]
+TokenOf = Callable[[str], str | None]
+
+
+class AccessPanel(QWidget):
+    """`token_of(worker)` is the console's own token for the worker, to warn before revoking it."""
+
+    def __init__(self, client_of: ClientOf, token_of: TokenOf | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._client_of = client_of
+        self._token_of = token_of
+        self.worker: str | None = None
+        self._stale = True
+        self.generate_dialog: GenerateKeyDialog | None = None
+        self.secret_dialog: SecretDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+
+        self.generate_button = QPushButton("Generate key…")
+        self.generate_button.setToolTip("Create an API key on the selected worker (its secret is shown once)")
+        set_role(self.generate_button, "primary")
+        self.revoke_button = QPushButton("Revoke…")
+        self.revoke_button.setToolTip("Revoke the selected key: clients using it are refused from then on")
+        set_role(self.revoke_button, "danger")
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Re-read the worker's API keys")
+        self.summary = QLabel("")
+        set_role(self.summary, "muted")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        for button in (self.generate_button, self.revoke_button, self.refresh_button):
+            buttons.addWidget(button)
+
+        self.model = KeysTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        set_role(self.message, "error")
+        self.message.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+
+        self.generate_button.clicked.connect(self.open_generate_dialog)
+        self.revoke_button.clicked.connect(self.confirm_revoke_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+    def show_worker(self, worker: str | None) -> None:
+        """Follow the Workers selection; the keys are fetched when the panel is (or becomes) visible."""
+        if worker == self.worker:
+            return
+        self.worker = worker
+        self.model.set_keys([])
+        self._hide_message()
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def selected_prefix(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.key_at(rows[0].row()).prefix if rows else None
+
+    def refresh(self) -> asyncio.Future:
+        self._stale = False
+        return self._call(lambda client: client.keys(), self._show_keys)
+
+    def open_generate_dialog(self) -> GenerateKeyDialog | None:
+        if self.worker is None:
+            return None
+        self.generate_dialog = GenerateKeyDialog(self.worker, self)
+        self.generate_dialog.accepted.connect(self._generate_from_dialog)
+        self.generate_dialog.open()
+        return self.generate_dialog
+
+    def _generate_from_dialog(self) -> None:
+        request = self.generate_dialog.request() if self.generate_dialog else None
+        if request is not None:
+            self.generate(request)
+
+    def generate(self, request: ApiKeyRequest) -> asyncio.Future:
+        return self._call(lambda client: client.create_key(request.label, request.scopes), self._show_created)
+
+    def confirm_revoke_selected(self) -> QMessageBox | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.worker is None:
+            return None
+        key = self.model.key_at(rows[0].row())
+        own = self._token_of(self.worker) if self._token_of else None
+        warning = (
+            f"\n\nThis is the console's own key for {self.worker}: the console loses access to it."
+            if own and secret_prefix(own) == key.prefix
+            else ""
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Revoke API key",
+            f"Revoke key '{key.label}' (prefix {key.prefix}) on {self.worker}? "
+            f"Anything using it is refused from then on; this cannot be undone.{warning}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Revoke")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.buttonClicked.connect(lambda button: self.revoke(key.prefix) if button is yes else None)
+        self.confirm_box = box
+        box.open()
+        return box
+
+    def revoke(self, prefix: str) -> asyncio.Future:
+        return self._call(lambda client: client.revoke_key(prefix), lambda _revoked: self.refresh())
+
+    def _call(self, request: Callable[[EngineClient], Awaitable], done: Callable) -> asyncio.Future:
+        """Run one request on the current worker; its answer is dropped if the selection moved meanwhile."""
+        worker = self.worker
+
+        async def run() -> None:
+            if worker is None:
+                return
+            try:
+                result = await request(self._client_of(worker))
+            except KeyError:
+                self._show_message(f"{worker} is no longer connected.")
+                return
+            except EngineClientError as exc:
+                if worker == self.worker:
+                    self._show_message(refusal_text(worker, exc))
+                return
+            if worker == self.worker:
+                self._hide_message()
+                done(result)
+
+        return spawn(run())
+
+    def _show_keys(self, keys: list) -> None:
+        selected = self.selected_prefix()
+        self.model.set_keys(keys)
+        active = sum(not key.revoked for key in keys)
+        self.summary.setText(f"{active} active key{'s' if active != 1 else ''}, {len(keys) - active} revoked")
+        row = self.model.row_of(selected) if selected else -1
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def _show_created(self, created: ApiKeyCreated) -> None:
+        self.secret_dialog = SecretDialog(self.worker or "", created, self)
+        self.secret_dialog.open()
+        self.refresh()
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _hide_message(self) -> None:
+        self.message.hide()
+        self.message.clear()
+
+    def _update_buttons(self) -> None:
+        has_worker = self.worker is not None
+        self.generate_button.setEnabled(has_worker)
+        self.refresh_button.setEnabled(has_worker)
+        prefix = self.selected_prefix()
+        key = self.model.key_at(self.model.row_of(prefix)) if prefix else None
+        self.revoke_button.setEnabled(key is not None and not key.revoked)

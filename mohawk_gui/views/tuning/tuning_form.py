@@ -1,0 +1,195 @@
+"""The tuning form: which worker and session, the search space as comma lists, load levels, strategy, limits."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from mohawk_engine.schemas import SessionInfo, SessionState
+from mohawk_engine.schemas.tuning import TuningTaskRequest
+from mohawk_gui.adapters.hub import FleetHub
+from mohawk_gui.theme import set_role
+from mohawk_gui.views.tuning.form_values import (
+    CHOICE_AXES,
+    INT_AXES,
+    FormError,
+    FormValues,
+    build_request,
+    candidate_count,
+    experiment_count,
+)
+
+GONE = (SessionState.STOPPED, SessionState.FAILED)
+OBJECTIVES = {"maximize_throughput": "Max throughput", "minimize_p99": "Min p99", "minimize_mean_latency": "Min mean latency"}
+HINTS = {
+    "max_batch_size": "e.g. 1, 8, 32",
+    "max_queue_delay_us": "e.g. 0, 500",
+    "replicas_per_device": "e.g. 1, 2",
+    "threads_per_replica": "e.g. 1, 2 (0: runtime decides)",
+    "providers": "cpu, cuda, tensorrt",
+    "strategies": "replicate, pipeline, auto",
+}
+
+
+def _double(low: float, high: float, value: float, suffix: str, none_text: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setDecimals(1)
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    if none_text:
+        box.setSpecialValueText(none_text)  # shown at the minimum (0): no limit
+    return box
+
+
+def _spin(low: int, high: int, value: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    return box
+
+
+class TuningForm(QWidget):
+    """`request()` gives the TuningTaskRequest or raises FormError; `summary_label` counts the experiments live."""
+
+    target_changed = pyqtSignal(str, str)  # worker, session
+
+    def __init__(self, hub: FleetHub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions: dict[str, list[str]] = {}
+        self.worker_box = QComboBox()
+        self.session_box = QComboBox()
+        self.session_box.setEditable(True)
+        self.session_box.lineEdit().setPlaceholderText("session name")
+        self.lists: dict[str, QLineEdit] = {}
+        for name in (*INT_AXES, *CHOICE_AXES):
+            edit = QLineEdit()
+            edit.setPlaceholderText(HINTS[name])
+            edit.setToolTip("Comma-separated values to try; leave empty to keep the session's own")
+            self.lists[name] = edit
+        self.lists["max_batch_size"].setText("1, 8")
+        self.concurrency_edit = QLineEdit("1")
+        self.concurrency_edit.setToolTip("Closed-loop concurrencies; every candidate is measured at each")
+        self.duration_box = _double(0.1, 3600, 5.0, " s")
+        self.warmup_box = _double(0, 600, 1.0, " s")
+        self.strategy_box = QComboBox()
+        self.strategy_box.addItems(["grid", "random"])
+        self.max_experiments_box = _spin(1, 1000, 10)
+        self.max_experiments_box.setToolTip("random: how many candidates to draw")
+        self.seed_box = _spin(0, 2_000_000_000, 0)
+        self.objective_box = QComboBox()
+        for key, text in OBJECTIVES.items():
+            self.objective_box.addItem(text, key)
+        self.p99_box = _double(0, 1_000_000, 0, " ms", "no limit")
+        self.memory_box = _double(0, 10_000_000, 0, " MB", "no limit")
+        self.summary_label = QLabel("")
+        self.summary_label.setWordWrap(True)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        rows = [("Worker", self.worker_box), ("Session", self.session_box)]
+        rows += [(label, self.lists[name]) for name, (label, *_) in (*INT_AXES.items(), *CHOICE_AXES.items())]
+        rows += [
+            ("Concurrencies", self.concurrency_edit), ("Seconds each", self.duration_box),
+            ("Warm-up", self.warmup_box), ("Strategy", self.strategy_box),
+            ("Max experiments", self.max_experiments_box), ("Seed", self.seed_box),
+            ("Objective", self.objective_box), ("p99 ≤", self.p99_box), ("Memory ≤", self.memory_box),
+        ]  # fmt: skip
+        for label, field in rows:
+            form.addRow(label, field)
+        form.addRow(self.summary_label)
+        for edit in (*self.lists.values(), self.concurrency_edit):
+            edit.textChanged.connect(self.update_summary)
+        for box in (self.duration_box, self.warmup_box, self.max_experiments_box, self.p99_box, self.memory_box):
+            box.valueChanged.connect(self.update_summary)
+        self.strategy_box.currentTextChanged.connect(self._strategy_changed)
+        self.worker_box.currentTextChanged.connect(self._fill_sessions)
+        self.worker_box.currentTextChanged.connect(self._target_changed)
+        self.session_box.currentTextChanged.connect(self._target_changed)
+        self.session_box.currentTextChanged.connect(self.update_summary)
+        hub.worker_added.connect(self.add_worker)
+        hub.worker_removed.connect(self.remove_worker)
+        hub.sessions.connect(self.set_sessions)
+        for worker in hub.workers():
+            self.add_worker(worker)
+        self._strategy_changed()
+
+    def worker(self) -> str:
+        return self.worker_box.currentText()
+
+    def session(self) -> str:
+        return self.session_box.currentText().strip()
+
+    def values(self) -> FormValues:
+        return FormValues(
+            session=self.session(),
+            lists={name: edit.text() for name, edit in self.lists.items()},
+            concurrency=self.concurrency_edit.text(),
+            duration_s=self.duration_box.value(),
+            warmup_s=self.warmup_box.value(),
+            strategy=self.strategy_box.currentText(),
+            max_experiments=self.max_experiments_box.value(),
+            seed=self.seed_box.value(),
+            objective=self.objective_box.currentData(),
+            max_p99_ms=self.p99_box.value() or None,
+            max_memory_mb=self.memory_box.value() or None,
+        )
+
+    def request(self) -> TuningTaskRequest:
+        return build_request(self.values())
+
+    def update_summary(self) -> None:
+        """'4 experiments (2 candidates × 2 load levels), about 12 s of load', or what is wrong."""
+        values = self.values()
+        values.session = values.session or "-"  # the count does not depend on the session
+        try:
+            request = build_request(values)
+        except FormError as exc:
+            self.summary_label.setText(str(exc))
+            set_role(self.summary_label, "error")
+            return
+        total = experiment_count(request)
+        seconds = total * (request.load.duration_s + request.load.warmup_s)
+        self.summary_label.setText(
+            f"{total} experiment(s) ({candidate_count(request.space, request.strategy)} candidate(s) × "
+            f"{len(request.load.concurrency)} load level(s)), about {seconds:,.0f} s of load plus deployments"
+        )
+        set_role(self.summary_label, "muted")
+
+    def add_worker(self, worker: str) -> None:
+        if self.worker_box.findText(worker) < 0:
+            self.worker_box.addItem(worker)
+
+    def remove_worker(self, worker: str) -> None:
+        self.sessions.pop(worker, None)
+        index = self.worker_box.findText(worker)
+        if index >= 0:
+            self.worker_box.removeItem(index)
+
+    def set_sessions(self, worker: str, sessions: list[SessionInfo]) -> None:
+        """Live sessions, less the tuning candidates (`<session>--tune-<task>-<n>`), which cannot be tuned."""
+        names = sorted(info.name for info in sessions if info.state not in GONE and "--tune-" not in info.name)
+        if self.sessions.get(worker) == names:
+            return
+        self.sessions[worker] = names
+        self.add_worker(worker)
+        if worker == self.worker():
+            self._fill_sessions(worker)
+
+    def _fill_sessions(self, worker: str) -> None:
+        typed = self.session()
+        self.session_box.blockSignals(True)
+        self.session_box.clear()
+        self.session_box.addItems(self.sessions.get(worker, []))
+        self.session_box.setCurrentText(typed)
+        self.session_box.blockSignals(False)
+        if not typed and self.session_box.count():
+            self.session_box.setCurrentIndex(0)
+
+    def _target_changed(self) -> None:
+        self.target_changed.emit(self.worker(), self.session())
+
+    def _strategy_changed(self) -> None:
+        random = self.strategy_box.currentText() == "random"
+        self.max_experiments_box.setEnabled(random)
+        self.seed_box.setEnabled(random)
+        self.update_summary()
