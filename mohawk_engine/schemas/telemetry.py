@@ -30,6 +30,13 @@ class LatencySummary(BaseModel):
     max_ms: float = 0.0
 
 
+class LatencyHistogram(BaseModel):
+    """Request latency distribution over the last 60 s: counts between log-spaced edges (milliseconds)."""
+
+    edges_ms: list[float] = Field(default_factory=list, description="Bin edges, one more than counts")
+    counts: list[int] = Field(default_factory=list)
+
+
 class LatencyBreakdown(BaseModel):
     """Mean time per request spent in each stage over the last 10 s (milliseconds)."""
 
@@ -49,6 +56,7 @@ class SessionMetrics(BaseModel):
         default_factory=dict, description="By reason: rejected, timeout, bad_input, runtime_error"
     )
     latency: dict[Window, LatencySummary] = Field(default_factory=dict)
+    latency_histogram: LatencyHistogram = Field(default_factory=LatencyHistogram)
     breakdown: LatencyBreakdown = Field(default_factory=LatencyBreakdown)
     batch_sizes: dict[int, int] = Field(default_factory=dict, description="Formed batch size -> batches, last 60 s")
     mean_batch_size: float = 0.0

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 import numpy as np
 from hdrh.histogram import HdrHistogram
 
-from mohawk_engine.schemas.telemetry import LatencySummary
+from mohawk_engine.schemas.telemetry import LatencyHistogram, LatencySummary
 
 LOWEST_US = 1
 HIGHEST_US = 3_600_000_000
 SIGNIFICANT_DIGITS = 2
 WINDOWS_S = {"1s": 1, "10s": 10, "60s": 60}
+DISTRIBUTION_BINS = 30
 PERCENTILES = (50, 90, 95, 99)
 
 
@@ -76,6 +77,19 @@ def merged(histograms: Sequence[HdrHistogram]) -> HdrHistogram:
     if len(nonzero):
         total.set_internal_tacking_values(int(nonzero[0]), int(nonzero[-1]), int(counts.sum()))
     return total
+
+
+def distribution(histogram: HdrHistogram, bins: int = DISTRIBUTION_BINS) -> LatencyHistogram:
+    """The histogram's counts regrouped into `bins` log-spaced bins between its lowest and highest value."""
+    counts = np.ctypeslib.as_array(histogram.counts)
+    nonzero = np.flatnonzero(counts)
+    if not len(nonzero):
+        return LatencyHistogram()
+    values_us = np.array([histogram.get_highest_equivalent_value(histogram.get_value_from_index(int(i))) for i in nonzero])
+    low, high = float(values_us.min()), float(values_us.max())
+    edges_us = np.geomspace(max(low, LOWEST_US) * 0.99, high * 1.01, bins + 1)
+    binned, _ = np.histogram(values_us, bins=edges_us, weights=counts[nonzero])
+    return LatencyHistogram(edges_ms=(edges_us / 1000).tolist(), counts=binned.astype(np.int64).tolist())
 
 
 def window_summaries(seconds: Sequence[tuple[int, HdrHistogram]], now: int) -> dict[str, LatencySummary]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from hdrh.histogram import HdrHistogram
 
 from mohawk_engine.schemas.telemetry import LatencyBreakdown, SessionMetrics
-from mohawk_engine.telemetry.latency import CumulativeBuckets, histogram_of, window_summaries
+from mohawk_engine.telemetry.latency import CumulativeBuckets, distribution, histogram_of, merged, window_summaries
 
 FAILURE_REASONS = ("rejected", "timeout", "bad_input", "runtime_error")
 BREAKDOWN_WINDOW_S = 10
@@ -124,6 +124,7 @@ class SessionMeter:
             "requests_per_s": float(last.requests) if last else 0.0,
             "items_per_s": float(last.items) if last else 0.0,
             "latency": window_summaries(histograms, now),
+            "latency_histogram": distribution(merged([h for second, h in histograms if second >= now - 60])),
             "breakdown": _breakdown(recent),
             "batch_sizes": dict(sorted(batches.items())),
             "mean_batch_size": sum(k * v for k, v in batches.items()) / total_batches if total_batches else 0.0,

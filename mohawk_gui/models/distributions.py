@@ -1,16 +1,27 @@
-"""Histogram bars from the engine's figures: latency bands from percentiles, formed batch sizes."""
+"""Histogram bars from the engine's figures: the latency distribution, formed batch sizes."""
 
 from __future__ import annotations
 
-from mohawk_engine.schemas.telemetry import LatencySummary
+from mohawk_engine.schemas.telemetry import LatencyHistogram, LatencySummary
 
 Bars = tuple[list[float], list[float], list[float]]  # lefts, rights, heights
+
+
+def latency_bars(histogram: LatencyHistogram) -> Bars:
+    """Percent of requests per millisecond in each of the engine's bins (areas add up to 100 %)."""
+    total = sum(histogram.counts)
+    if not total:
+        return [], [], []
+    edges = histogram.edges_ms
+    lefts, rights = edges[:-1], edges[1:]
+    heights = [100.0 * count / total / (right - left) for left, right, count in zip(lefts, rights, histogram.counts)]
+    return list(lefts), list(rights), heights
 
 
 def latency_bands(summary: LatencySummary) -> Bars:
     """Percent of requests per millisecond in each band between 0, p50, p90, p95, p99 and max.
 
-    The engine reports percentiles, not buckets: each band's area is its exact share (50 % of
+    For engines that report percentiles but no distribution: each band's area is its exact share (50 % of
     the requests lie below p50, ...), the shape within a band is flat. A band of zero width
     (p95 == p99) passes its share to the next one.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PyQt6.QtWidgets import QGridLayout, QWidget
 
-from mohawk_gui.models.distributions import batch_bars, latency_bands
+from mohawk_gui.models.distributions import batch_bars, latency_bands, latency_bars
 from mohawk_gui.models.session_recorder import (
     LATENCY_SERIES,
     QUEUE_SERIES,
@@ -28,7 +28,10 @@ class SessionCharts(QWidget):
         self.throughput = LiveChart("Throughput", "per s", THROUGHPUT_SERIES, capacity)
         self.latency = LiveChart("Latency percentiles", "ms, 10 s window", LATENCY_SERIES, capacity)
         self.histogram = HistogramChart("Latency distribution", "ms, last 60 s", "% of requests per ms")
-        self.histogram.setToolTip("Bands between the engine's percentiles (0, p50, p90, p95, p99, max): each band's area is its share of requests")
+        self.histogram.setToolTip(
+            "The engine's latency histogram over the last 60 s (log-spaced bins; each bar's area is its share of "
+            "requests), or bands between its percentiles when it reports no histogram"
+        )
         self.queue = LiveChart("Queue depth", "requests", QUEUE_SERIES, capacity)
         self.batches = HistogramChart("Formed batch sizes", "last 60 s", "batches")
         self.utilization = HeatmapChart("Replica utilization", "busy %", capacity)
@@ -72,7 +75,8 @@ class SessionCharts(QWidget):
             return
         window = metrics.latency.get("60s") or latency_of(metrics)
         if window is not None:
-            self.histogram.set_bars(*latency_bands(window))
+            has_bins = bool(metrics.latency_histogram.counts)
+            self.histogram.set_bars(*(latency_bars(metrics.latency_histogram) if has_bins else latency_bands(window)))
             self.histogram.set_markers({"p50": window.p50_ms, "p99": window.p99_ms} if window.count else {})
             self.histogram.latest_label.setText(f"{window.count:,} requests" if window.count else "no requests")
         self.batches.set_bars(*batch_bars(metrics.batch_sizes))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PyQt6.QtGui import QImage
 
-from mohawk_engine.schemas.telemetry import LatencySummary
-from mohawk_gui.models.distributions import batch_bars, latency_bands
+from mohawk_engine.schemas.telemetry import LatencyHistogram, LatencySummary
+from mohawk_gui.models.distributions import batch_bars, latency_bands, latency_bars
 from mohawk_gui.models.series_ring import SeriesRing
 from mohawk_gui.widgets.charts import REDRAW_MS, LiveChart
 from mohawk_gui.widgets.heatmap import HeatmapChart
@@ -75,6 +75,15 @@ def test_latency_bands_keep_each_share_of_requests():
     assert areas == pytest.approx([50, 40, 9, 1])
     assert latency_bands(LatencySummary()) == ([], [], [])
     assert batch_bars({4: 3, 1: 7}) == ([0.6, 3.6], [1.4, 4.4], [7.0, 3.0])
+
+
+def test_latency_bars_follow_the_engines_bins():
+    histogram = LatencyHistogram(edges_ms=[1.0, 2.0, 4.0, 8.0], counts=[30, 60, 10])
+    lefts, rights, heights = latency_bars(histogram)
+    assert lefts == [1.0, 2.0, 4.0] and rights == [2.0, 4.0, 8.0]
+    areas = [h * (r - l) for l, r, h in zip(lefts, rights, heights)]
+    assert areas == pytest.approx([30, 60, 10]), "each bar's area is its percent of requests"
+    assert latency_bars(LatencyHistogram()) == ([], [], [])
 
 
 def test_histogram_draws_bars_and_markers_and_exports_them(qtbot, tmp_path):

@@ -56,6 +56,9 @@ async def test_metrics_count_requests_by_outcome(engine):
     assert tiny.failures_total["bad_input"] == 1
     assert tiny.latency["60s"].count == 25
     assert 0 < tiny.latency["60s"].p50_ms <= tiny.latency["60s"].p99_ms <= tiny.latency["60s"].max_ms
+    shape = tiny.latency_histogram
+    assert sum(shape.counts) == 25 and len(shape.edges_ms) == len(shape.counts) + 1
+    assert shape.edges_ms[0] <= tiny.latency["60s"].p50_ms <= shape.edges_ms[-1]
     assert tiny.breakdown.compute_ms > 0
     assert sum(size * n for size, n in tiny.batch_sizes.items()) == 75
     assert len(tiny.replica_busy) == 1

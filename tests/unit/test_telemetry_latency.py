@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mohawk_engine.telemetry.latency import CumulativeBuckets, histogram_of, new_histogram, percentiles
+from mohawk_engine.telemetry.latency import CumulativeBuckets, distribution, histogram_of, new_histogram, percentiles
 from mohawk_engine.telemetry.session_meter import SessionMeter
 
 
@@ -132,3 +132,22 @@ def test_cumulative_buckets_put_a_value_on_a_bound_in_that_bound():
     buckets = CumulativeBuckets((0.001, 0.01))
     buckets.add([1_000, 10_000, 10_001])
     assert buckets.read() == ([1, 1, 1], pytest.approx(0.021001))
+
+
+def test_distribution_bins_keep_every_request_and_show_both_modes():
+    rng = np.random.default_rng(7)
+    fast = rng.normal(2_000, 100, 9_000).clip(1)  # ~2 ms
+    slow = rng.normal(40_000, 2_000, 1_000).clip(1)  # ~40 ms
+    histogram = histogram_of(np.concatenate([fast, slow]).astype(np.int64))
+    shape = distribution(histogram, bins=30)
+    assert len(shape.edges_ms) == 31 and sum(shape.counts) == 10_000
+    assert shape.edges_ms[0] <= 1.7 and shape.edges_ms[-1] >= 45
+    assert all(b > a for a, b in zip(shape.edges_ms, shape.edges_ms[1:]))
+    below_10ms = sum(c for c, right in zip(shape.counts, shape.edges_ms[1:]) if right <= 10)
+    assert below_10ms == 9_000, "the fast mode's requests all land below 10 ms, the slow ones above"
+    gap = [c for c, left, right in zip(shape.counts, shape.edges_ms, shape.edges_ms[1:]) if left >= 5 and right <= 25]
+    assert gap and sum(gap) == 0, "nothing between the modes"
+
+
+def test_distribution_of_an_empty_histogram_is_empty():
+    assert distribution(new_histogram()).counts == []
