@@ -20,7 +20,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from mohawk_bench import coordinator
 from mohawk_bench.metadata import MetadataError
@@ -69,7 +69,7 @@ def spec_from_args(args: argparse.Namespace) -> LoadSpec:
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if args.spec:
         spec = LoadSpec.model_validate_json(args.spec.read_text())
-        return spec.model_copy(update={"token": token}) if token else spec
+        return spec.model_copy(update={"token": SecretStr(token)}) if token else spec  # model_copy skips validation
     if not args.url or not args.model:
         raise ValueError("give the server URL and the model, or --spec FILE")
     return LoadSpec(

@@ -55,6 +55,9 @@ class TelemetryConfig(_Section):
     memory_critical_pct: float = Field(90.0, gt=0, le=100)
     cpu_warning_pct: float = Field(90.0, gt=0, le=100)
     cpu_critical_pct: float = Field(98.0, gt=0, le=100)
+    cpu_sustain_s: float = Field(
+        30.0, ge=0, le=3600, description="Seconds CPU must stay at a level before health counts it; 0 = at once"
+    )
     disk_free_warning_pct: float = Field(10.0, ge=0, lt=100)
     disk_free_critical_pct: float = Field(5.0, ge=0, lt=100)
     gpu_memory_warning_pct: float = Field(90.0, gt=0, le=100)

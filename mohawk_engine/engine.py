@@ -23,6 +23,7 @@ from mohawk_engine.store.tuning import TuningStore
 from mohawk_engine.telemetry.devices import DeviceSampler
 from mohawk_engine.telemetry.health import HealthMonitor, Thresholds
 from mohawk_engine.telemetry.logs import LogHub
+from mohawk_engine.tuning.access import BenchAccess
 from mohawk_engine.tuning.runner import TuningRunner
 from mohawk_engine.tuning.service import TuningService
 
@@ -56,10 +57,16 @@ class Engine:
         )
         self.url: str | None = None  # set by the server once it listens; tuning measures the engine through it
         self._tuning_store = TuningStore(self.store.path)
-        self._tuning_runner = TuningRunner(
-            self.sessions, self._tuning_store, self.store, self.record_event, lambda: self.url
+        security = config.security
+        access = BenchAccess(
+            self.keys, security.auth_enabled(config.server.host) and security.v2_auth, config.tls.client_ca_file
         )
-        self.tuning = TuningService(self.sessions, self._tuning_store, self._tuning_runner, self.record_event)
+        self._tuning_runner = TuningRunner(
+            self.sessions, self._tuning_store, self.store, self.record_event, lambda: self.url, access
+        )
+        self.tuning = TuningService(
+            self.sessions, self._tuning_store, self._tuning_runner, self.record_event, access
+        )
         self._device_sampler = DeviceSampler(self.worker_id, self.inventory)
         self._devices: DevicesSnapshot | None = None
         self.health = HealthMonitor(
@@ -134,6 +141,7 @@ def _thresholds(telemetry: TelemetryConfig) -> Thresholds:
     return Thresholds(
         memory_pct=(telemetry.memory_warning_pct, telemetry.memory_critical_pct),
         cpu_pct=(telemetry.cpu_warning_pct, telemetry.cpu_critical_pct),
+        cpu_sustain_s=telemetry.cpu_sustain_s,
         disk_free_pct=(telemetry.disk_free_warning_pct, telemetry.disk_free_critical_pct),
         gpu_memory_pct=(telemetry.gpu_memory_warning_pct, telemetry.gpu_memory_critical_pct),
         queue_fill_pct=(telemetry.queue_warning_pct, telemetry.queue_critical_pct),

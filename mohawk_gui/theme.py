@@ -111,6 +111,7 @@ QPushButton:disabled {{ color: {t.idle}; border-color: {t.surface_alt}; }}
 QPushButton[role="primary"] {{ background: {t.accent}; border-color: {t.accent}; color: {t.on_accent}; font-weight: 600; }}
 QPushButton[role="primary"]:disabled {{ background: {t.surface_alt}; border-color: {t.border}; color: {t.idle}; }}
 QPushButton[role="danger"] {{ border-color: {t.bad}; color: {t.bad}; }}
+QPushButton[role="danger"]:disabled {{ color: {t.idle}; border-color: {t.border}; }}
 QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit {{
     background: {t.surface}; border: 1px solid {t.border}; border-radius: 5px; padding: 4px 6px;
     selection-background-color: {t.selection};

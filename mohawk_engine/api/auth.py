@@ -5,7 +5,8 @@
 and, on a loopback bind, to Host names other than localhost (DNS rebinding). While auth is on
 they need a key: GET the read scope, changes and /v1/keys, /v1/audit the admin scope; with
 v2_auth the data plane needs infer (inference) or read (metadata), the health probes never.
-Every POST/PUT/DELETE/PATCH on /v1 is written to the audit log, refused ones included.
+Every POST/PUT/DELETE/PATCH on /v1 is written to the audit log, refused ones included, except
+resumable-upload chunks that succeed (see _UNAUDITED_WHEN_OK).
 
 `create_app` mounts the middleware inside the v2 infer fast path unless v2 auth is on, so
 inference pays nothing for it then.
@@ -39,11 +40,21 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("POST", re.compile(r"^/v1/keys$"), "key.create"),
     ("DELETE", re.compile(r"^/v1/keys/(?P<target>[^/]+)$"), "key.revoke"),
     ("PUT", re.compile(r"^/v1/models/(?P<target>[^/]+)$"), "model.upload"),
+    ("PUT", re.compile(r"^/v1/models/(?P<target>[^/]+)/signature$"), "model.signature"),
+    ("DELETE", re.compile(r"^/v1/models/(?P<target>[^/]+)$"), "model.delete"),
     ("POST", re.compile(r"^/v1/uploads$"), "model.upload.start"),
     ("PUT", re.compile(r"^/v1/uploads/[^/]+$"), "model.upload.chunk"),
     ("POST", re.compile(r"^/v1/uploads/[^/]+/commit$"), "model.upload.commit"),
     ("DELETE", re.compile(r"^/v1/uploads/[^/]+$"), "model.upload.abort"),
+    ("POST", re.compile(r"^/v1/tuning$"), "tuning.create"),
+    ("POST", re.compile(r"^/v1/tuning/(?P<target>[^/]+)/cancel$"), "tuning.cancel"),
+    ("DELETE", re.compile(r"^/v1/tuning/(?P<target>[^/]+)$"), "tuning.delete"),
 )
+# A resumable upload may come in any number of chunks (the protocol sets no minimum size), so
+# recording each one could flood the capped audit table and push real changes out of it. The
+# upload's start (model name, size, SHA-256) and its commit or abort record the change; a chunk
+# is recorded only when it is refused or fails, which is what an investigation looks for.
+_UNAUDITED_WHEN_OK = frozenset({"model.upload.chunk"})
 
 
 class Denied(Exception):
@@ -188,6 +199,8 @@ class SecurityMiddleware:
     def _record(self, scope, state: dict, method: str, path: str, status: int) -> None:
         route = scope.get("route")
         action, target = audit_action(method, path, getattr(route, "path", None))
+        if action in _UNAUDITED_WHEN_OK and status < 400:
+            return
         client = scope.get("client")
         self._audit.record(
             state.get("api_key", ANONYMOUS),

@@ -21,6 +21,7 @@ def build_tuning_router() -> APIRouter:
     @router.post("", response_model=TuningTaskInfo, status_code=201)
     async def create_task(body: TuningTaskRequest, request: Request) -> TuningTaskInfo:
         """Queue a task; it runs when the tasks before it have finished. Apply its best_spec with PUT /v1/sessions."""
+        request.state.audit_target = body.session  # cancel and delete name the task id (from the path)
         return _engine(request).tuning.create(body)
 
     @router.get("", response_model=list[TuningTaskInfo])

@@ -69,7 +69,7 @@ class EngineStream:
         self._ws = None
 
     async def __aenter__(self) -> "EngineStream":
-        options = {"additional_headers": self._headers, "max_size": self._max_size, "open_timeout": 10}
+        options = {"additional_headers": self._headers, "max_size": self._max_size, "open_timeout": 10, "close_timeout": 2}
         if self.url.startswith("wss://"):
             options["ssl"] = self._ssl or ssl_module.create_default_context()
         self._ws = await websockets.connect(self.url, **options)

@@ -1,4 +1,9 @@
-"""Checking decoded tensors against a model's signature."""
+"""Checking decoded tensors against a model's signature.
+
+BYTES inputs must hold UTF-8 text: the only runtime here that takes them is onnxruntime,
+whose string tensors hold text (TorchScript takes no BYTES). Checking before the batch turns
+bad bytes into a 400 for that caller alone, instead of a runtime error that breaks a batch.
+"""
 
 from __future__ import annotations
 
@@ -93,7 +98,22 @@ def _as_array(tensor: Tensor, spec: TensorSpec) -> np.ndarray:
             f"but data has {data.size}"
         )
     array = data.reshape(tensor.shape)
+    if spec.datatype == "BYTES":
+        _check_utf8(array, spec.name)
     return np.ascontiguousarray(array, dtype=numpy_dtype(spec.datatype))
+
+
+def _check_utf8(array: np.ndarray, name: str) -> None:
+    for position, value in enumerate(array.flat):
+        if isinstance(value, bytes | bytearray):
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                index = list(np.unravel_index(position, array.shape)) if array.ndim else []
+                raise ProtocolError(
+                    f"input '{name}' element {[int(i) for i in index]} is not valid UTF-8 ({exc.reason} at byte "
+                    f"{exc.start}); BYTES inputs of this model must be UTF-8 encoded text"
+                ) from None
 
 
 def _quoted(names: list[str]) -> str:

@@ -185,6 +185,24 @@ class SessionManager:
         await session.stop()
         return session.info()
 
+    async def remove(self, name: str) -> None:
+        """Stop the session if it still runs, then drop it from the map (`delete` leaves it there STOPPED).
+
+        For sessions that are temporary by design, such as tuning candidates: each would otherwise
+        leave one STOPPED entry per candidate for the life of the process.
+        """
+        session = self._sessions.get(name)
+        if session is None:
+            return
+        if session.state is not SessionState.STOPPED:
+            await self.delete(name)
+        if self._sessions.get(name) is session:
+            del self._sessions[name]
+
+    def __contains__(self, name: object) -> bool:
+        """Whether a session of that name is held, a STOPPED one included."""
+        return name in self._sessions
+
     async def reconfigure(self, name: str, spec: SessionSpec) -> SessionInfo:
         """Load `spec` as the next version beside the serving one; switch when it is READY, then drain the old.
 

@@ -64,6 +64,7 @@ class KeyStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._last_used_written: dict[str, float] = {}
+        self._ephemeral: dict[str, KeyIdentity] = {}  # secret's hash -> identity, for keys kept only in memory
 
     def close(self) -> None:
         with self._lock:
@@ -119,11 +120,22 @@ class KeyStore:
             )
         return self.get(prefix)
 
+    def issue_ephemeral(self, scopes: list[str]) -> str:
+        """A key that lives only in this process's memory (never in SQLite) until `revoke_ephemeral`."""
+        secret = new_secret()
+        self._ephemeral[hash_secret(secret)] = KeyIdentity(secret_prefix(secret), expand_scopes(scopes))
+        return secret
+
+    def revoke_ephemeral(self, secret: str) -> None:
+        self._ephemeral.pop(hash_secret(secret), None)
+
     def authenticate(self, secret: str) -> KeyIdentity | None:
         """The key `secret` belongs to, when it is valid and not revoked; None otherwise."""
         prefix = secret_prefix(secret)
         if prefix is None:
             return None
+        if self._ephemeral and (ephemeral := self._ephemeral.get(hash_secret(secret))) is not None:
+            return ephemeral
         with self._lock:
             row = self._db.execute(
                 "SELECT hash, scopes, revoked_at FROM api_keys WHERE prefix = ?", (prefix,)

@@ -2,6 +2,7 @@
 
 Cancelling the awaiting task sends SIGTERM to the bench by PID (it stops its load and
 exits); a bench whose engine dies (kill -9) gets SIGTERM from the kernel (see bench_child).
+An API key travels in the bench's environment, never in its argv (which any local user can read).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from mohawk_bench.cli import TOKEN_ENV
 from mohawk_bench.results import LoadResult, load_result
 from mohawk_bench.spec import LoadSpec
 from mohawk_engine.tuning.bench_child import PARENT_ENV
@@ -26,15 +28,19 @@ class BenchFailed(RuntimeError):
     """The bench could not measure; the message says why."""
 
 
-async def measure(spec: LoadSpec) -> LoadResult:
-    """Run `spec` to its end and return the bench's result."""
+async def measure(spec: LoadSpec, token: str | None = None) -> LoadResult:
+    """Run `spec` to its end (sending `token` as the Bearer key, when given) and return the bench's result."""
+    env = {key: value for key, value in os.environ.items() if key != TOKEN_ENV}
+    env[PARENT_ENV] = str(os.getpid())
+    if token is not None:
+        env[TOKEN_ENV] = token
     with tempfile.TemporaryDirectory(prefix="mohawk-tune-") as folder:
         spec_path, output = Path(folder) / "spec.json", Path(folder) / "result.json"
         spec_path.write_text(spec.model_dump_json())
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "mohawk_engine.tuning.bench_child",
             "--spec", str(spec_path), "--output", str(output), "--quiet",
-            env={**os.environ, PARENT_ENV: str(os.getpid())},
+            env=env,
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         limit = (spec.warmup_s + (spec.duration_s or 0.0)) + spec.timeout_s + START_ALLOWANCE_S

@@ -4,7 +4,8 @@ Each candidate is deployed once as `<session>--tune-<task>-<n>` through the sess
 (the path POST /v1/sessions takes), measured at every load level by mohawk-bench in its own
 process against the engine's own URL, then torn down. Every experiment is stored as soon as it
 is measured, so a task interrupted by a stop or a crash resumes at its first missing one.
-The base session is never touched: it keeps serving throughout.
+The base session is never touched: it keeps serving throughout. What the bench needs to pass
+the engine's auth and TLS comes from `access` (see tuning/access.py).
 
 An experiment's memory_mb is the placement planner's estimate for the candidate (the
 session's plan), not the engine's RSS: the RSS also moves with the base session's traffic
@@ -14,7 +15,6 @@ and with what the allocator keeps, which would make candidates incomparable.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from mohawk_bench.spec import LoadSpec, TlsOptions
-from mohawk_engine.errors import EngineError, NotFound
+from mohawk_engine.errors import EngineError
 from mohawk_engine.schemas import SessionSpec, SessionState
 from mohawk_engine.schemas.tuning import CandidateParams, Experiment, LoadLevels, TuningStatus
 from mohawk_engine.sessions.manager import SessionManager
 from mohawk_engine.store.sqlite import StateStore
 from mohawk_engine.store.tuning import TaskRecord, TuningStore
 from mohawk_engine.tuning import bench, objectives, report, space
+from mohawk_engine.tuning.access import BenchAccess
 
 log = logging.getLogger("mohawk.tuning")
 
@@ -58,12 +59,14 @@ class TuningRunner:
         state: StateStore,
         emit: Emit,
         base_url: Callable[[], str | None],
+        access: BenchAccess,
     ) -> None:
         self._sessions = sessions
         self._store = store
         self._state = state
         self._emit = emit
         self._base_url = base_url
+        self._access = access
         self._wakeup = asyncio.Event()
         self._worker: asyncio.Task | None = None
         self._job: asyncio.Task | None = None
@@ -131,13 +134,18 @@ class TuningRunner:
 
     async def _run(self, record: TaskRecord) -> None:
         task_id, session = record.id, record.session
+        if (refusal := self._access.refusal()) is not None:  # e.g. queued before a restart with mutual TLS
+            self._store.set_status(task_id, TuningStatus.FAILED, refusal)
+            self._emit(session, "tuning failed", f"task {task_id}: {refusal}")
+            return
         resumed = record.status is TuningStatus.RUNNING
         self._store.set_status(task_id, TuningStatus.RUNNING)
         done = len(self._store.experiments(task_id))
         detail = f"task {task_id}: " + (f"resumed at {done}/{record.total}" if resumed else f"{record.total} experiments")
         self._emit(session, "tuning resumed" if resumed else "tuning started", detail)
         try:
-            await self._experiments(record)
+            with self._access.token(task_id) as token:
+                await self._experiments(record, token)
         except asyncio.CancelledError:
             if self._stopping:
                 raise
@@ -156,7 +164,7 @@ class TuningRunner:
         self._store.set_status(record.id, TuningStatus.CANCELLED)
         self._emit(record.session, "tuning cancelled", f"task {record.id}: {self._summary(record.id)}")
 
-    async def _experiments(self, record: TaskRecord) -> None:
+    async def _experiments(self, record: TaskRecord, token: str | None) -> None:
         request, base = record.request, record.base_spec
         levels = request.load.concurrency
         chosen = space.candidates(request.space, request.strategy)
@@ -175,7 +183,7 @@ class TuningRunner:
                     if index in done:
                         continue
                     self.current[record.id] = f"experiment {index + 1}/{record.total}: concurrency {concurrency}"
-                    experiment = await self._experiment(record, candidate, index, concurrency)
+                    experiment = await self._experiment(record, candidate, index, concurrency, token)
                     self._store.add_experiment(record.id, experiment)
                     self._emit(record.session, "tuning experiment",
                                f"task {record.id}: experiment {index + 1}/{record.total} done: {_describe(experiment)}")  # fmt: skip
@@ -200,11 +208,13 @@ class TuningRunner:
             candidate.memory_mb = session.plan.estimated_bytes / MIB
 
     async def _teardown(self, name: str) -> None:
-        with contextlib.suppress(NotFound):
-            await self._sessions.delete(name)
+        """Stop the candidate and forget it everywhere: no STOPPED entry stays in the session manager."""
+        await self._sessions.remove(name)
         self._state.forget_session(name)
 
-    async def _experiment(self, record: TaskRecord, candidate: _Candidate, index: int, concurrency: int) -> Experiment:
+    async def _experiment(
+        self, record: TaskRecord, candidate: _Candidate, index: int, concurrency: int, token: str | None
+    ) -> Experiment:
         """Measure the deployed candidate at one load level (or record why it could not be)."""
         started = time.time()
         fields: dict = {"status": "ok", "memory_mb": candidate.memory_mb}
@@ -214,7 +224,7 @@ class TuningRunner:
                 "status": "skipped", "reason": f"the candidate did not load: {candidate.failure}"}  # fmt: skip
         else:
             try:
-                result = await bench.measure(self._load_spec(candidate.name, concurrency, record.request.load))
+                result = await bench.measure(self._load_spec(candidate.name, concurrency, record.request.load), token)
             except bench.BenchFailed as exc:
                 fields = {"status": "failed", "reason": f"measuring failed: {exc}", "memory_mb": candidate.memory_mb}
             else:

@@ -16,18 +16,25 @@ from mohawk_engine.schemas.tuning import (
 from mohawk_engine.sessions.manager import SessionManager
 from mohawk_engine.store.tuning import TaskRecord, TuningStore
 from mohawk_engine.tuning import report, space
+from mohawk_engine.tuning.access import BenchAccess
 from mohawk_engine.tuning.runner import Emit, TuningRunner
 
 
 class TuningService:
-    def __init__(self, sessions: SessionManager, store: TuningStore, runner: TuningRunner, emit: Emit) -> None:
+    def __init__(
+        self, sessions: SessionManager, store: TuningStore, runner: TuningRunner, emit: Emit, access: BenchAccess
+    ) -> None:
         self._sessions = sessions
         self._store = store
         self._runner = runner
         self._emit = emit
+        self._access = access
 
     def create(self, request: TuningTaskRequest) -> TuningTaskInfo:
-        """Queue a task; 404 for an unknown session, 400 for a space that is empty, too big or invalid."""
+        """Queue a task; 404 for an unknown session, 400 for a space that is empty, too big or invalid,
+        409 when this engine cannot measure itself (mutual TLS)."""
+        if (refusal := self._access.refusal()) is not None:
+            raise Conflict(refusal)
         if request.session in self._store.leftover_candidates():
             raise BadRequest(f"'{request.session}' is a tuning candidate; tune the session it was made from")
         base = self._sessions.get(request.session).spec

@@ -10,7 +10,7 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.services.alert_rules import AlertBook, AlertRecord
-from mohawk_gui.services.alerts import CRITICAL, Alert, evaluate_alerts, for_seconds
+from mohawk_gui.services.alerts import CRITICAL, Alert, ErrorRateWindow, evaluate_alerts, for_seconds
 from mohawk_gui.services.config import AlertSettings
 from mohawk_gui.services.fleet_state import FleetState
 
@@ -40,6 +40,7 @@ class FleetTracker(QObject):
         self.thresholds = thresholds or AlertSettings()
         self.clock = clock
         self.book = AlertBook(lambda rule: for_seconds(rule, self.thresholds))
+        self.error_window = ErrorRateWindow()
         self.alerts: list[Alert] = []
         self._evaluator = QTimer(self)
         self._evaluator.setInterval(EVALUATE_MS)
@@ -117,7 +118,7 @@ class FleetTracker(QObject):
     def evaluate(self) -> None:
         """Run the rules over the fleet now and move the alerts along their lifecycle."""
         now = self.clock()
-        changes = self.book.update(evaluate_alerts(self.fleet, self.thresholds, now), now)
+        changes = self.book.update(evaluate_alerts(self.fleet, self.thresholds, now, self.error_window), now)
         if changes.updated:
             self._publish()
         for record in changes.fired:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QColor
 
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
+from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.services.alert_rules import ACTIVE, AlertRecord
 from mohawk_gui.services.alerts import CRITICAL, RULE_TITLES
 from mohawk_gui.theme import BAD, MUTED, WARN
@@ -21,14 +22,15 @@ def clock_text(timestamp: float | None) -> str:
     return "" if timestamp is None else time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
 
 
-class AlertsTableModel(QAbstractTableModel):
+class AlertsTableModel(RecordTableModel[AlertRecord]):
     """Rebuilt from the tracker's alert book whenever an alert moves (a few rows: a reset is cheap)."""
+
+    columns = COLUMNS
 
     def __init__(self, tracker: FleetTracker, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tracker = tracker
         self.scope = ACTIVE_ONLY
-        self.rows: list[AlertRecord] = []
         tracker.alerts_changed.connect(self.reload)
         self.reload()
 
@@ -38,41 +40,22 @@ class AlertsTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self, *_args) -> None:
-        self.beginResetModel()
         records = self.tracker.book.visible()
-        self.rows = records if self.scope == ALL else [record for record in records if record.firing]
-        self.endResetModel()
+        self.set_rows(records if self.scope == ALL else [record for record in records if record.firing])
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        record = self.rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(record, column)
+    def role_data(self, record: AlertRecord, column: int, role: int):
+        name = COLUMNS[column]
         if role == RECORD_ID_ROLE:
             return record.id
         if role == Qt.ItemDataRole.ToolTipRole:
             return str(record.alert)
-        if role == Qt.ItemDataRole.ForegroundRole and column in ("Severity", "State"):
-            if column == "Severity":
+        if role == Qt.ItemDataRole.ForegroundRole and name in ("Severity", "State"):
+            if name == "Severity":
                 return QColor(BAD if record.alert.severity == CRITICAL else WARN)
             return None if record.state == ACTIVE else QColor(MUTED)
         return None
 
-    @staticmethod
-    def _text(record: AlertRecord, column: str) -> str:
+    def cell(self, record: AlertRecord, column: int) -> str:
         alert = record.alert
         return {
             "Severity": alert.severity,
@@ -83,4 +66,4 @@ class AlertsTableModel(QAbstractTableModel):
             "Acknowledged": clock_text(record.acknowledged_at),
             "Resolved": clock_text(record.resolved_at),
             "Detail": alert.message,
-        }[column]
+        }[COLUMNS[column]]

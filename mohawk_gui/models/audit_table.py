@@ -6,11 +6,12 @@ and shows those that pass the filter.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QColor
 
 from mohawk_engine.schemas.security import AuditRecord
 from mohawk_gui.models.keys_table import clock_text
+from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.theme import current_theme
 
 COLUMNS = ("Time", "Key", "Action", "Target", "Result", "Client")
@@ -18,11 +19,12 @@ RECORD_ID_ROLE = Qt.ItemDataRole.UserRole
 ALL_ACTIONS = ""
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RecordTableModel[AuditRecord]):
+    columns = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._records: dict[int, AuditRecord] = {}
-        self.rows: list[AuditRecord] = []
         self.text = ""
         self.action = ALL_ACTIONS
 
@@ -56,10 +58,8 @@ class AuditTableModel(QAbstractTableModel):
         return len(self._records)
 
     def _rebuild(self) -> None:
-        self.beginResetModel()
         ordered = sorted(self._records.values(), key=lambda record: record.id, reverse=True)
-        self.rows = [record for record in ordered if self._passes(record)]
-        self.endResetModel()
+        self.set_rows(record for record in ordered if self._passes(record))
 
     def _passes(self, record: AuditRecord) -> bool:
         if self.action and record.action != self.action:
@@ -68,27 +68,13 @@ class AuditTableModel(QAbstractTableModel):
             return True
         return any(self.text in _text(record, column).lower() for column in COLUMNS)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def cell(self, record: AuditRecord, column: int) -> str:
+        return _text(record, COLUMNS[column])
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        record = self.rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _text(record, column)
+    def role_data(self, record: AuditRecord, column: int, role: int):
         if role == RECORD_ID_ROLE:
             return record.id
-        if role == Qt.ItemDataRole.ForegroundRole and column == "Result" and record.result >= 400:
+        if role == Qt.ItemDataRole.ForegroundRole and COLUMNS[column] == "Result" and record.result >= 400:
             return QColor(current_theme().bad)
         return None
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import QModelIndex, QObject, Qt
 from PyQt6.QtGui import QColor
 
 from mohawk_engine.schemas.tuning import Experiment, TuningTaskInfo
+from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.models.runs_table import number_text
 from mohawk_gui.theme import BAD, OK
 
 COLUMNS = ("#", "Params", "Concurrency", "req/s", "p50 (ms)", "p99 (ms)", "Memory (MB)", "Status")
 FIRST_NUMBER_COLUMN = COLUMNS.index("Concurrency")
+STATUS_COLUMN = COLUMNS.index("Status")
 EXPERIMENT_ROLE = Qt.ItemDataRole.UserRole  # the Experiment
 
 _SHORT = {
@@ -51,10 +53,12 @@ def experiment_values(experiment: Experiment, best: int | None = None, pareto: l
     )
 
 
-class ExperimentsModel(QAbstractTableModel):
+class ExperimentsModel(RecordTableModel[Experiment]):
+    columns = COLUMNS
+    numeric_columns = frozenset(range(FIRST_NUMBER_COLUMN, STATUS_COLUMN))
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._experiments: list[Experiment] = []
         self._best: int | None = None
         self._pareto: list[int] = []
         self.task_id: int | None = None
@@ -63,48 +67,30 @@ class ExperimentsModel(QAbstractTableModel):
         """Another task resets; news of the same task appends its new experiments (selection survives)."""
         experiments = list(info.experiments) if info else []
         task_id = info.id if info else None
-        known = len(self._experiments)
-        same = task_id == self.task_id and [e.index for e in experiments[:known]] == [e.index for e in self._experiments]
+        known = len(self.rows)
+        same = task_id == self.task_id and [e.index for e in experiments[:known]] == [e.index for e in self.rows]
         self._best, self._pareto = (info.best, list(info.pareto)) if info else (None, [])
         if not same:
-            self.beginResetModel()
-            self.task_id, self._experiments = task_id, experiments
-            self.endResetModel()
+            self.task_id = task_id
+            self.set_rows(experiments)
             return
-        if known:
-            self._experiments[:known] = experiments[:known]
-            self.dataChanged.emit(self.index(0, 0), self.index(known - 1, len(COLUMNS) - 1))
+        self.rows[:known] = experiments[:known]
+        self.refresh()
         if len(experiments) > known:
             self.beginInsertRows(QModelIndex(), known, len(experiments) - 1)
-            self._experiments = experiments
+            self.rows = experiments
             self.endInsertRows()
 
     def experiment(self, row: int) -> Experiment:
-        return self._experiments[row]
+        return self.rows[row]
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._experiments)
+    def cell(self, experiment: Experiment, column: int) -> str:
+        return experiment_values(experiment, self._best, self._pareto)[column]
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        experiment = self._experiments[index.row()]
-        column = index.column()
+    def role_data(self, experiment: Experiment, column: int, role: int):
         if role == EXPERIMENT_ROLE:
             return experiment
-        if role == Qt.ItemDataRole.DisplayRole:
-            return experiment_values(experiment, self._best, self._pareto)[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and FIRST_NUMBER_COLUMN <= column < len(COLUMNS) - 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == len(COLUMNS) - 1:
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
             if experiment.status != "ok":
                 return QColor(BAD)
             return QColor(OK) if experiment.index == self._best else None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor
 
 from mohawk_engine.schemas.security import ApiKeyInfo
+from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.theme import current_theme
 
 COLUMNS = ("Label", "Prefix", "Scopes", "Created", "Last used", "State")
@@ -19,52 +20,34 @@ def clock_text(timestamp: float | None, never: str = "never") -> str:
     return never if timestamp is None else time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
 
 
-class KeysTableModel(QAbstractTableModel):
+class KeysTableModel(RecordTableModel[ApiKeyInfo]):
     """Active keys first (newest first), then the revoked ones; replaced whole on each refresh (few rows)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.keys: list[ApiKeyInfo] = []
+    columns = COLUMNS
+
+    @property
+    def keys(self) -> list[ApiKeyInfo]:
+        return list(self.rows)
 
     def set_keys(self, keys: list[ApiKeyInfo]) -> None:
-        self.beginResetModel()
-        self.keys = sorted(keys, key=lambda key: (key.revoked, -key.created))
-        self.endResetModel()
+        self.set_rows(sorted(keys, key=lambda key: (key.revoked, -key.created)))
 
     def key_at(self, row: int) -> ApiKeyInfo:
-        return self.keys[row]
+        return self.rows[row]
 
     def row_of(self, prefix: str) -> int:
-        return next((row for row, key in enumerate(self.keys) if key.prefix == prefix), -1)
+        return self.row_where(lambda key: key.prefix == prefix)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.keys)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        key = self.keys[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(key, column)
+    def role_data(self, key: ApiKeyInfo, column: int, role: int):
         if role == PREFIX_ROLE:
             return key.prefix
         if role == Qt.ItemDataRole.ForegroundRole and key.revoked:
             return QColor(current_theme().muted)
-        if role == Qt.ItemDataRole.ToolTipRole and column == "State" and key.revoked:
+        if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[column] == "State" and key.revoked:
             return f"revoked {clock_text(key.revoked_at, 'at an unknown time')}"
         return None
 
-    @staticmethod
-    def _text(key: ApiKeyInfo, column: str) -> str:
+    def cell(self, key: ApiKeyInfo, column: int) -> str:
         return {
             "Label": key.label,
             "Prefix": key.prefix,
@@ -72,4 +55,4 @@ class KeysTableModel(QAbstractTableModel):
             "Created": clock_text(key.created),
             "Last used": clock_text(key.last_used),
             "State": REVOKED if key.revoked else ACTIVE,
-        }[column]
+        }[COLUMNS[column]]

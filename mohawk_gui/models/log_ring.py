@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import QModelIndex, QObject, Qt
 from PyQt6.QtGui import QColor
 
 from mohawk_gui.models.log_entry import LogEntry
+from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.theme import ACCENT, BAD, MUTED, WARN
 
 COLUMNS = ("Time", "Worker", "Level", "Source", "Message")
@@ -16,21 +17,23 @@ ENTRY_ROLE = Qt.ItemDataRole.UserRole
 LEVEL_COLORS = {"DEBUG": MUTED, "WARNING": WARN, "ERROR": BAD, "CRITICAL": BAD}
 
 
-class LogRingModel(QAbstractTableModel):
+class LogRingModel(RecordTableModel[LogEntry]):
     """Holds at most `capacity` entries; appending past it drops the oldest (rows removed at the top)."""
+
+    columns = COLUMNS
 
     def __init__(self, capacity: int = 10_000, parent: QObject | None = None) -> None:
         super().__init__(parent)
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
-        self._entries: deque[LogEntry] = deque()
+        self.rows: deque[LogEntry] = deque()
 
     def entry(self, row: int) -> LogEntry:
-        return self._entries[row]
+        return self.rows[row]
 
     def entries(self) -> list[LogEntry]:
-        return list(self._entries)
+        return list(self.rows)
 
     def append(self, entry: LogEntry) -> None:
         self.extend((entry,))
@@ -40,40 +43,26 @@ class LogRingModel(QAbstractTableModel):
         batch = list(entries)[-self.capacity :]
         if not batch:
             return
-        overflow = len(self._entries) + len(batch) - self.capacity
+        overflow = len(self.rows) + len(batch) - self.capacity
         if overflow > 0:
             self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
             for _ in range(overflow):
-                self._entries.popleft()
+                self.rows.popleft()
             self.endRemoveRows()
-        first = len(self._entries)
+        first = len(self.rows)
         self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
-        self._entries.extend(batch)
+        self.rows.extend(batch)
         self.endInsertRows()
 
     def clear(self) -> None:
         self.beginResetModel()
-        self._entries.clear()
+        self.rows.clear()
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
+    def cell(self, entry: LogEntry, column: int) -> str:
+        return (entry.time_text(), entry.worker, entry.level, entry.source, entry.message)[column]
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._entries):
-            return None
-        entry = self._entries[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (entry.time_text(), entry.worker, entry.level, entry.source, entry.message)[column]
+    def role_data(self, entry: LogEntry, column: int, role: int):
         if role == ENTRY_ROLE:
             return entry
         if role == Qt.ItemDataRole.ForegroundRole:

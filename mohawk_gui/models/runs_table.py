@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import QModelIndex, Qt
 
 from mohawk_bench.spec import LoadSpec
+from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.services.run_store import SavedRun
 
 COLUMNS = ("Time", "Worker", "Session", "Shape", "req/s", "p50 (ms)", "p99 (ms)", "Errors")
@@ -43,63 +44,43 @@ def run_values(run: SavedRun) -> tuple:
     )
 
 
-class RunsTableModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._runs: list[SavedRun] = []
+class RunsTableModel(RecordTableModel[SavedRun]):
+    columns = COLUMNS
+    numeric_columns = frozenset(range(FIRST_NUMBER_COLUMN, len(COLUMNS)))
 
     def set_runs(self, runs: list[SavedRun]) -> None:
-        self.beginResetModel()
-        self._runs = list(runs)
-        self.endResetModel()
+        self.set_rows(runs)
 
     def add(self, run: SavedRun) -> None:
         """A new run goes on top (it is the newest)."""
         self.beginInsertRows(QModelIndex(), 0, 0)
-        self._runs.insert(0, run)
+        self.rows.insert(0, run)
         self.endInsertRows()
 
     def remove(self, run_id: str) -> None:
-        for row, run in enumerate(self._runs):
-            if run.id == run_id:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._runs[row]
-                self.endRemoveRows()
-                return
+        row = self.row_where(lambda run: run.id == run_id)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.rows[row]
+            self.endRemoveRows()
 
     def run(self, row: int) -> SavedRun:
-        return self._runs[row]
+        return self.rows[row]
 
     def runs(self) -> list[SavedRun]:
-        return list(self._runs)
+        return list(self.rows)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._runs)
+    def cell(self, run: SavedRun, column: int) -> str:
+        value = run_values(run)[column]
+        if column == FIRST_NUMBER_COLUMN:
+            return number_text(value, 1)
+        if column in (FIRST_NUMBER_COLUMN + 1, FIRST_NUMBER_COLUMN + 2):
+            return number_text(value)
+        return str(value)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        run = self._runs[index.row()]
-        column = index.column()
+    def role_data(self, run: SavedRun, column: int, role: int):
         if role == RUN_ROLE:
             return run
-        value = run_values(run)[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == FIRST_NUMBER_COLUMN:
-                return number_text(value, 1)
-            if column in (FIRST_NUMBER_COLUMN + 1, FIRST_NUMBER_COLUMN + 2):
-                return number_text(value)
-            return str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= FIRST_NUMBER_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{run.id}: {run.result.totals.requests:,} requests in {run.result.totals.duration_s:.1f} s"
         return None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PyQt6.QtCore import Qt
 
 from mohawk_engine.schemas.tuning import Experiment, TuningStatus, TuningTaskInfo
+from mohawk_gui.models.record_table import RecordTableModel
 
 COLUMNS = ("ID", "Session", "Status", "Progress", "Best", "Created")
 TASK_ROLE = Qt.ItemDataRole.UserRole  # the TuningTaskInfo
@@ -50,62 +51,39 @@ def task_values(info: TuningTaskInfo) -> tuple[str, ...]:
     )
 
 
-class TuningTasksModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._tasks: list[TuningTaskInfo] = []
+class TuningTasksModel(RecordTableModel[TuningTaskInfo]):
+    columns = COLUMNS
 
     def set_tasks(self, tasks: list[TuningTaskInfo]) -> None:
         """Replace the list; rows whose task ids are unchanged are updated in place (selection survives)."""
-        ordered = sorted(tasks, key=lambda info: info.id, reverse=True)
-        if [t.id for t in ordered] != [t.id for t in self._tasks]:
-            self.beginResetModel()
-            self._tasks = ordered
-            self.endResetModel()
-            return
-        self._tasks = ordered
-        if ordered:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(ordered) - 1, len(COLUMNS) - 1))
+        self.update_rows(sorted(tasks, key=lambda info: info.id, reverse=True), key=lambda info: info.id)
 
     def upsert(self, info: TuningTaskInfo) -> None:
         """One task's news (e.g. the answer to create or cancel)."""
-        others = [t for t in self._tasks if t.id != info.id]
+        others = [t for t in self.rows if t.id != info.id]
         self.set_tasks([*others, info])
 
     def remove(self, task_id: int) -> None:
-        self.set_tasks([t for t in self._tasks if t.id != task_id])
+        self.set_tasks([t for t in self.rows if t.id != task_id])
 
     def task(self, row: int) -> TuningTaskInfo:
-        return self._tasks[row]
+        return self.rows[row]
 
     def tasks(self) -> list[TuningTaskInfo]:
-        return list(self._tasks)
+        return list(self.rows)
 
     def row_of(self, task_id: int) -> int:
-        return next((row for row, info in enumerate(self._tasks) if info.id == task_id), -1)
+        return self.row_where(lambda info: info.id == task_id)
 
     def any_running(self) -> bool:
-        return any(not info.status.finished for info in self._tasks)
+        return any(not info.status.finished for info in self.rows)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._tasks)
+    def cell(self, info: TuningTaskInfo, column: int) -> str:
+        return task_values(info)[column]
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        info = self._tasks[index.row()]
+    def role_data(self, info: TuningTaskInfo, column: int, role: int):
         if role == TASK_ROLE:
             return info
-        if role == Qt.ItemDataRole.DisplayRole:
-            return task_values(info)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and info.error:
             return info.error
         if role == Qt.ItemDataRole.ToolTipRole and info.status is TuningStatus.RUNNING:

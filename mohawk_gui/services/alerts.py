@@ -4,10 +4,12 @@ thresholds. How long a condition must hold, and what the operator did about it, 
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
 from mohawk_engine.schemas import SessionState
+from mohawk_engine.schemas.telemetry import SessionMetrics
 from mohawk_gui.services.config import AlertSettings
 from mohawk_gui.services.fleet_state import FleetState, WorkerStatus
 from mohawk_gui.services.fleet_stats import session_latency
@@ -63,6 +65,40 @@ class Alert:
         return f"{self.worker} / {self.subject}: {self.message}"
 
 
+class ErrorRateWindow:
+    """Each session's recent request counts, from successive metrics snapshots, so the error rate is the share
+    of failures among the requests of the last `span_s` seconds rather than since the session started.
+
+    `sample` records a session's counters at the snapshot's time and answers (failures, requests) since the
+    newest sample at least `span_s` old (or the oldest held while the history is shorter); None while only
+    one sample is held. Counters that go back (a restarted worker or redeployed session) start a new history.
+    """
+
+    def __init__(self) -> None:
+        self._samples: dict[tuple[str, str], deque[tuple[float, int, int]]] = {}
+
+    def sample(self, key: tuple[str, str], at: float, metrics: SessionMetrics, span_s: float) -> tuple[int, int, float] | None:
+        """(failures, requests, seconds covered) in the window ending at `at`, or None without an earlier sample."""
+        failures = sum(metrics.failures_total.values())
+        requests = failures + metrics.success_total
+        samples = self._samples.setdefault(key, deque())
+        if samples and (failures < samples[-1][1] or requests < samples[-1][2]):
+            samples.clear()
+        if not samples or at > samples[-1][0]:
+            samples.append((at, failures, requests))
+        while len(samples) > 2 and samples[1][0] <= at - span_s:
+            samples.popleft()
+        start, newest = samples[0], samples[-1]
+        if start is newest:
+            return None
+        return newest[1] - start[1], newest[2] - start[2], newest[0] - start[0]
+
+    def keep_only(self, keys: set[tuple[str, str]]) -> None:
+        """Forget the sessions no longer reported (removed workers and sessions)."""
+        for key in set(self._samples) - keys:
+            del self._samples[key]
+
+
 def for_seconds(rule: str, settings: AlertSettings) -> float:
     """How long the rule's condition must hold before the alert fires."""
     durations = {
@@ -75,14 +111,21 @@ def for_seconds(rule: str, settings: AlertSettings) -> float:
     return durations.get(rule, 0.0)
 
 
-def evaluate_alerts(fleet: FleetState, thresholds: AlertSettings, now: float | None = None) -> list[Alert]:
-    """Every condition that holds in `fleet` now (`now`: Unix seconds, for certificate expiry)."""
+def evaluate_alerts(
+    fleet: FleetState, thresholds: AlertSettings, now: float | None = None, errors: ErrorRateWindow | None = None
+) -> list[Alert]:
+    """Every condition that holds in `fleet` now (`now`: Unix seconds, for certificate expiry). `errors` keeps
+    the request counts between evaluations for the error-rate rule's recent window; without it (a one-off
+    evaluation, no history) the rate is over the totals since each session started."""
     now = time.time() if now is None else now
     alerts: list[Alert] = []
     for worker in fleet:
         alerts.extend(_worker_alerts(worker, thresholds, now))
         alerts.extend(_session_alerts(worker, thresholds))
+        alerts.extend(_error_rate_alerts(worker, thresholds, errors))
         alerts.extend(_device_alerts(worker, thresholds))
+    if errors is not None:
+        errors.keep_only({(w.name, m.session) for w in fleet for m in (w.metrics.sessions if w.metrics else [])})
     return sorted(alerts, key=lambda alert: (alert.severity != CRITICAL, alert.worker, alert.subject))
 
 
@@ -130,10 +173,26 @@ def _session_alerts(worker: WorkerStatus, thresholds: AlertSettings) -> list[Ale
         if metrics.queue_depth > thresholds.queue_depth:
             message = f"queue depth {metrics.queue_depth} > {thresholds.queue_depth}"
             alerts.append(Alert(WARNING, worker.name, metrics.session, message, QUEUE_DEPTH))
-        failures = sum(metrics.failures_total.values())
-        handled = failures + metrics.success_total
+    return alerts
+
+
+def _error_rate_alerts(worker: WorkerStatus, thresholds: AlertSettings, errors: ErrorRateWindow | None) -> list[Alert]:
+    """Failed requests' share: over the last `error_rate_for_s` seconds with a window, else since the start."""
+    if worker.metrics is None:
+        return []
+    alerts = []
+    for metrics in worker.metrics.sessions:
+        if errors is None:
+            failures = sum(metrics.failures_total.values())
+            handled, window = failures + metrics.success_total, ""
+        else:
+            counts = errors.sample((worker.name, metrics.session), worker.metrics.timestamp, metrics, thresholds.error_rate_for_s)
+            if counts is None:
+                continue
+            failures, handled, covered_s = counts
+            window = f" in the last {covered_s:.0f} s"
         if thresholds.error_rate_enabled and handled and 100.0 * failures / handled > thresholds.error_rate_pct:
-            message = f"{100.0 * failures / handled:.1f}% of requests failed"
+            message = f"{100.0 * failures / handled:.1f}% of requests failed{window}"
             alerts.append(Alert(WARNING, worker.name, metrics.session, message, ERROR_RATE))
     return alerts
 

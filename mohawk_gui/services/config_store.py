@@ -15,33 +15,60 @@ from mohawk_gui.services.toml_merge import merge_into
 
 DEFAULT_CONFIG_TEXT = """\
 # Mohawk console configuration. The console validates this file before it saves it and
-# keeps the previous version next to it as console.toml.bak.
+# keeps the previous version next to it as console.toml.bak. Every option is listed with
+# its default; commented lines show optional ones.
 
 # Workers the console connects to. With none listed, the console starts a local engine.
 # [[workers]]
 # name = "gpu-box-1"
 # url = "https://gpu-box-1:8003"
 # token = "..."                      # sent as 'Authorization: Bearer ...'
+# kind = "mohawk"                    # "mohawk", or "v2": any Open Inference Protocol v2 server
+#                                    # (Triton, MLServer, KServe), monitored and load-tested only
+# models = ["resnet50"]              # kind "v2": models to monitor when the server has no repository index
 # [workers.tls]
+# verify = true                      # check the worker's certificate
 # ca = "/etc/mohawk/ca.pem"          # CA bundle that signed the worker's certificate
 # cert = "/etc/mohawk/client.pem"    # client certificate for mutual TLS (optional)
-# key = "/etc/mohawk/client.key"
+# key = "/etc/mohawk/client.key"     # its private key
 
 [refresh]
 heartbeat_s = 1.0        # health check and round-trip measurement
 sessions_s = 2.0         # session list
 metrics_hz = 10.0        # live metrics
 devices_hz = 2.0         # device utilization
-request_timeout_s = 5.0
+request_timeout_s = 5.0  # time limit for one request to a worker
 reconnect_max_s = 30.0   # longest wait between reconnect attempts
 chart_span_s = 600       # history the charts keep
 
+# Alert rules: each has a switch, a threshold, and how long ("for", seconds) its condition
+# must hold before it fires.
 [alerts]
-latency_p99_ms = 250.0
-rtt_ms = 200.0
-gpu_memory_pct = 90.0
-queue_depth = 512
-error_rate_pct = 1.0
+offline_enabled = true
+offline_for_s = 0.0              # seconds a worker is offline before it alerts (0: at once)
+session_failed_enabled = true    # a session entering FAILED
+latency_enabled = true
+latency_p99_ms = 250.0           # a session's p99 latency above this
+latency_for_s = 30.0
+error_rate_enabled = true
+error_rate_pct = 1.0             # share of failed requests (%) over the last error_rate_for_s seconds
+error_rate_for_s = 30.0
+host_memory_enabled = true
+host_memory_pct = 90.0           # a worker host's memory use (%)
+host_memory_for_s = 60.0
+gpu_temperature_enabled = true
+gpu_temperature_c = 85.0         # a GPU hotter than this (°C)
+gpu_temperature_for_s = 30.0
+cert_expiry_enabled = true
+cert_expiry_days = 14.0          # a worker's TLS certificate expiring within this many days
+rtt_ms = 200.0                   # a worker's round trip above this
+gpu_memory_pct = 90.0            # GPU memory use (%) above this
+queue_depth = 512                # a session's queue deeper than this
+notifications = true             # desktop notifications (system tray) when an alert fires
+notify_interval_s = 10.0         # at most one notification per this many seconds; the rest are summed up
+
+[appearance]
+theme = "dark"           # "dark" or "light"; applies at once
 
 # The local engine started when no worker is listed. keep_running applies when the
 # console exits; the other options after a restart.
@@ -49,7 +76,9 @@ error_rate_pct = 1.0
 enabled = true
 keep_running = false     # leave it running when the console exits
 port = 0                 # 0 picks a free loopback port
-demo_models = true
+demo_models = true       # write the demo models into its model repository
+# data_dir = "/srv/mohawk"  # where its models and state live; unset: the user data folder
+start_timeout_s = 60.0   # how long it may take to start
 """
 
 

@@ -76,9 +76,9 @@ class WorkerConnection:
 
     async def reconnect(self) -> None:
         """Drop the current connection and try again now, with the backoff reset."""
+        self._set_state(CONNECTING, "reconnecting")  # at once: closing the old stream may take a moment
         await self._cancel()
         self._backoff.reset()
-        self._set_state(CONNECTING, "reconnecting")
         self.start()
 
     async def _cancel(self) -> None:

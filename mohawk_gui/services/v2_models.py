@@ -30,10 +30,19 @@ class V2SessionInfo(SessionInfo):
 
 
 class ReadOnlyClient(EngineClient):
-    """The client views get for a v2 worker: inference (load tests) works; v1 actions are disabled."""
+    """The client views get for a v2 worker: inference (load tests) works; v1 actions are disabled.
+    `metrics_note` says why the worker has no live figures (no /metrics), kept current by its V2Monitor."""
 
     read_only = True
     read_only_reason = READ_ONLY_REASON
+    metrics_note: str | None = None
+
+
+def read_only_reason(client: object) -> str | None:
+    """Why actions that need Mohawk's /v1 API are off for this worker's client (a plain v2 server), or None."""
+    if not getattr(client, "read_only", False):
+        return None
+    return str(getattr(client, "read_only_reason", READ_ONLY_REASON))
 
 
 class V2Http:

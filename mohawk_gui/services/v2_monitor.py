@@ -36,8 +36,17 @@ class V2Monitor(WorkerConnection):
             )
         )
         self.catalog = V2Catalog(self.http, list(self.settings.models))
-        self.metrics_note: str | None = None
+        self.metrics_note = None
         self._first_connected = time.time()
+
+    @property
+    def metrics_note(self) -> str | None:
+        """Why this worker has no live figures (no usable /metrics), or None; views read it from the client."""
+        return self.client.metrics_note
+
+    @metrics_note.setter
+    def metrics_note(self, note: str | None) -> None:
+        self.client.metrics_note = note
 
     def _make_client(self) -> ReadOnlyClient:
         return ReadOnlyClient(

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PyQt6.QtCore import QModelIndex, Qt
 from PyQt6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
+from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.services.fleet_state import WorkerStatus
+from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.tables.formatting import DASH, devices_text, load_text, ms_text, sessions_text
 from mohawk_gui.theme import STATE_COLORS, current_theme
 
 COLUMNS = ("Name", "URL", "State", "RTT", "Version", "Devices", "Sessions", "Load", "Certificate")
 STATE_COLUMN = COLUMNS.index("State")
+VERSION_COLUMN = COLUMNS.index("Version")
 CERT_COLUMN = COLUMNS.index("Certificate")
 CERT_OK, CERT_WARN, CERT_EXPIRED = "ok", "warn", "expired"
 DAY_S = 86_400
@@ -36,6 +39,23 @@ def state_dot(state: str) -> QIcon:
         painter.end()
         _DOTS[state] = QIcon(pixmap)
     return _DOTS[state]
+
+
+def version_text(worker: WorkerStatus, v2: bool) -> str:
+    """The worker's kind with its server and version: "Mohawk 0.1.0", or "v2: triton 2.51" for a plain v2 server."""
+    if worker.info is None:
+        return "v2 server" if v2 else DASH
+    return f"v2: {worker.info.name} {worker.info.version}" if v2 else f"Mohawk {worker.info.version}"
+
+
+def kind_tooltip(reason: str | None, metrics_note: str | None) -> str:
+    """What an operator should know about a worker's kind: monitor only, and why figures may be missing."""
+    if reason is None:
+        return "A Mohawk engine: every console action is available"
+    lines = [f"Plain Open Inference Protocol v2 server, monitor and benchmark only: actions are {reason}"]
+    if metrics_note:
+        lines.append(f"No live figures: {metrics_note}")
+    return "\n".join(lines)
 
 
 def certificate_expiry(worker: WorkerStatus) -> datetime | None:
@@ -79,35 +99,28 @@ def certificate_tooltip(worker: WorkerStatus, not_after: datetime | None, now: f
     return f"{until}; the console warns {warning_days:g} days ahead."
 
 
-class WorkersTableModel(QAbstractTableModel):
+class WorkersTableModel(RecordTableModel[str]):
+    """Rows are worker names; each cell reads the worker's current status from the tracker."""
+
+    columns = COLUMNS
+
     def __init__(self, tracker: FleetTracker, parent=None) -> None:
         super().__init__(parent)
         self._tracker = tracker
-        self._rows: list[str] = list(tracker.fleet.workers)
+        self.rows = list(tracker.fleet.workers)
         tracker.workers_changed.connect(self._reset)
-        tracker.changed.connect(self._refresh)
+        tracker.changed.connect(self.refresh)
 
     def worker_at(self, row: int) -> str:
-        return self._rows[row]
+        return self.rows[row]
 
     def row_of(self, worker: str) -> int:
-        return self._rows.index(worker) if worker in self._rows else -1
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        return self.row_where(lambda name: name == worker)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self.rows):
             return None
-        worker = self._tracker.fleet.workers.get(self._rows[index.row()])
+        worker = self._tracker.fleet.workers.get(self.rows[index.row()])
         if worker is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -116,6 +129,9 @@ class WorkersTableModel(QAbstractTableModel):
             return worker.name
         if index.column() == CERT_COLUMN:
             return self._certificate_data(worker, role)
+        if index.column() in (0, VERSION_COLUMN) and role == Qt.ItemDataRole.ToolTipRole:
+            client = self._client(worker.name)
+            return kind_tooltip(read_only_reason(client), getattr(client, "metrics_note", None))
         if index.column() == STATE_COLUMN:
             if role == Qt.ItemDataRole.ToolTipRole:
                 return worker.reason or worker.state
@@ -140,7 +156,7 @@ class WorkersTableModel(QAbstractTableModel):
             worker.url,
             f"{worker.state}: {worker.reason}" if worker.reason else worker.state,
             ms_text(worker.rtt_ms),
-            worker.version or DASH,
+            version_text(worker, read_only_reason(self._client(worker.name)) is not None),
             devices_text(worker),
             sessions_text(worker),
             load_text(worker),
@@ -148,11 +164,11 @@ class WorkersTableModel(QAbstractTableModel):
         )
         return values[column]
 
-    def _reset(self) -> None:
-        self.beginResetModel()
-        self._rows = list(self._tracker.fleet.workers)
-        self.endResetModel()
+    def _client(self, worker: str) -> object | None:
+        try:
+            return self._tracker.hub.client(worker)
+        except KeyError:
+            return None
 
-    def _refresh(self) -> None:
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+    def _reset(self) -> None:
+        self.set_rows(self._tracker.fleet.workers)

@@ -26,12 +26,18 @@ from PyQt6.QtWidgets import (
 from mohawk_engine.client import EngineClient, EngineClientError
 from mohawk_engine.schemas.security import ApiKeyCreated, ApiKeyRequest, secret_prefix
 from mohawk_gui.models.keys_table import KeysTableModel
+from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.access_dialogs import GenerateKeyDialog, SecretDialog
 from mohawk_gui.views.access_errors import refusal_text
 from mohawk_gui.views.async_tasks import spawn
 
 ClientOf = Callable[[str], EngineClient]
+TIPS = {
+    "generate": "Create an API key on the selected worker (its secret is shown once)",
+    "revoke": "Revoke the selected key: clients using it are refused from then on",
+    "refresh": "Re-read the worker's API keys",
+}
 TokenOf = Callable[[str], str | None]
 
 
@@ -49,13 +55,10 @@ class AccessPanel(QWidget):
         self.confirm_box: QMessageBox | None = None
 
         self.generate_button = QPushButton("Generate key…")
-        self.generate_button.setToolTip("Create an API key on the selected worker (its secret is shown once)")
         set_role(self.generate_button, "primary")
         self.revoke_button = QPushButton("Revoke…")
-        self.revoke_button.setToolTip("Revoke the selected key: clients using it are refused from then on")
         set_role(self.revoke_button, "danger")
         self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setToolTip("Re-read the worker's API keys")
         self.summary = QLabel("")
         set_role(self.summary, "muted")
         buttons = QHBoxLayout()
@@ -98,10 +101,19 @@ class AccessPanel(QWidget):
             return
         self.worker = worker
         self.model.set_keys([])
+        self.summary.clear()
         self._hide_message()
         self._stale = True
+        self._update_buttons()
         if self.isVisible():
             self.refresh()
+
+    def read_only_reason(self) -> str | None:
+        """Why the selected worker has no API keys to manage (a plain v2 server), or None."""
+        try:
+            return read_only_reason(self._client_of(self.worker)) if self.worker is not None else None
+        except KeyError:
+            return None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -170,7 +182,10 @@ class AccessPanel(QWidget):
             if worker is None:
                 return
             try:
-                result = await request(self._client_of(worker))
+                client = self._client_of(worker)
+                if read_only_reason(client):
+                    return  # no /v1 API to ask; the buttons and summary say why
+                result = await request(client)
             except KeyError:
                 self._show_message(f"{worker} is no longer connected.")
                 return
@@ -207,9 +222,15 @@ class AccessPanel(QWidget):
         self.message.clear()
 
     def _update_buttons(self) -> None:
-        has_worker = self.worker is not None
-        self.generate_button.setEnabled(has_worker)
-        self.refresh_button.setEnabled(has_worker)
+        reason = self.read_only_reason()
+        usable = self.worker is not None and reason is None
+        self.generate_button.setEnabled(usable)
+        self.refresh_button.setEnabled(usable)
         prefix = self.selected_prefix()
         key = self.model.key_at(self.model.row_of(prefix)) if prefix else None
-        self.revoke_button.setEnabled(key is not None and not key.revoked)
+        self.revoke_button.setEnabled(usable and key is not None and not key.revoked)
+        buttons = {"generate": self.generate_button, "revoke": self.revoke_button, "refresh": self.refresh_button}
+        for name, button in buttons.items():
+            button.setToolTip(f"API keys: {reason}" if reason else TIPS[name])
+        if reason:
+            self.summary.setText(f"API keys are {reason}")

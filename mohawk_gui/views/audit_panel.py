@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 from mohawk_engine.client import EngineClient, EngineClientError
 from mohawk_engine.schemas.security import AuditRecord
 from mohawk_gui.models.audit_table import ALL_ACTIONS, AuditTableModel
+from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.access_errors import refusal_text
 from mohawk_gui.views.async_tasks import spawn
@@ -36,6 +37,13 @@ PAGE = 100
 MAX_LIMIT = 10_000  # the engine's own cap on one answer
 AUTO_REFRESH_MS = 5000
 SINCE_OVERLAP_S = 1.0  # fetch a little before the newest record held: records are merged by id anyway
+TIPS = {
+    "text": "Show only entries whose key, action, target or client contain this text",
+    "action": "Show one kind of action, or all",
+    "auto": "While this panel is shown, fetch new entries periodically",
+    "refresh": "Re-read the worker's audit log now",
+    "more": "Fetch the next page of older entries",
+}
 
 
 class AuditPanel(QWidget):
@@ -56,20 +64,15 @@ class AuditPanel(QWidget):
         self._in_flight = 0
 
         self.text_filter = QLineEdit()
-        self.text_filter.setToolTip("Show only entries whose key, action, target or client contain this text")
         self.text_filter.setPlaceholderText("Filter: key, action, target, client …")
         self.text_filter.setClearButtonEnabled(True)
         self.action_filter = QComboBox()
-        self.action_filter.setToolTip("Show one kind of action, or all")
         self.action_filter.addItem("All actions", ALL_ACTIONS)
         self.action_filter.setMinimumContentsLength(18)
         self.auto_check = QCheckBox("Auto-refresh")
-        self.auto_check.setToolTip("While this panel is shown, fetch new entries periodically")
         self.auto_check.setChecked(True)
         self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setToolTip("Re-read the worker's audit log now")
         self.more_button = QPushButton("Load more")
-        self.more_button.setToolTip("Fetch the next page of older entries")
         bar = QHBoxLayout()
         bar.addWidget(self.text_filter, 1)
         bar.addWidget(self.action_filter)
@@ -120,8 +123,17 @@ class AuditPanel(QWidget):
         self._refresh_actions()
         self.message.hide()
         self._stale = True
+        self._update_summary()
+        self._update_timer()
         if self.isVisible():
             self.refresh()
+
+    def read_only_reason(self) -> str | None:
+        """Why the selected worker has no audit log to read (a plain v2 server), or None."""
+        try:
+            return read_only_reason(self._client_of(self.worker)) if self.worker is not None else None
+        except KeyError:
+            return None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -169,7 +181,10 @@ class AuditPanel(QWidget):
                 return
             self._in_flight += 1
             try:
-                records = await request(self._client_of(worker))
+                client = self._client_of(worker)
+                if read_only_reason(client):
+                    return  # no /v1 API to ask; the controls and summary say why
+                records = await request(client)
             except KeyError:
                 self._show_message(f"{worker} is no longer connected.")
                 return
@@ -210,14 +225,25 @@ class AuditPanel(QWidget):
         self.action_filter.blockSignals(False)
 
     def _update_summary(self) -> None:
+        reason = self.read_only_reason()
         shown, held = self.model.rowCount(), self.model.total()
         more = "" if self.exhausted else "; Load more for older ones"
-        self.summary.setText(f"{shown} of {held} record{'s' if held != 1 else ''} shown{more}")
-        self.more_button.setEnabled(self.worker is not None and not self.exhausted)
-        self.refresh_button.setEnabled(self.worker is not None)
+        summary = f"The audit log is {reason}" if reason else f"{shown} of {held} record{'s' if held != 1 else ''} shown{more}"
+        self.summary.setText(summary)
+        usable = self.worker is not None and reason is None
+        self.more_button.setEnabled(usable and not self.exhausted)
+        self.refresh_button.setEnabled(usable)
+        controls = {
+            "text": self.text_filter, "action": self.action_filter, "auto": self.auto_check,
+            "refresh": self.refresh_button, "more": self.more_button,
+        }  # fmt: skip
+        for name, control in controls.items():
+            control.setToolTip(f"Audit log: {reason}" if reason else TIPS[name])
+            if name in ("text", "action", "auto"):
+                control.setEnabled(reason is None)
 
     def _update_timer(self) -> None:
-        if self.auto_check.isChecked() and self.isVisible():
+        if self.auto_check.isChecked() and self.isVisible() and self.read_only_reason() is None:
             self.timer.start()
         else:
             self.timer.stop()

@@ -26,5 +26,7 @@ class BenchmarksView(QWidget):
         layout.addWidget(self.tabs, 1)
 
     def stop_run(self) -> None:
-        """Ask a running load test to end (the console is closing); its partial result is still saved."""
+        """The console is closing: ask a running load test to end (its partial result is still saved) and stop
+        the Tuning panel's polling (its tasks keep running on their worker)."""
         self.load_tests.stop()
+        self.tuning.stop()

@@ -123,13 +123,15 @@ class ConfigForm(QScrollArea):
             box = QGroupBox(title)
             forms[section] = QFormLayout(box)
             forms[section].setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-            grid.addWidget(box, position // 2, position % 2)
+            grid.addWidget(box, position // 2, position % 2, Qt.AlignmentFlag.AlignTop)  # short boxes keep their height
         for section, key, label, kind, suffix in FIELDS:
             path = f"{section}.{key}"
             widget = self._field(kind, suffix, path)
             widget.setToolTip(field_tooltip(path, label, suffix))
             self.fields[path] = widget
             forms[section].addRow(label, self._with_badge(widget, path))
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
         layout.addStretch(1)
         self.setWidget(content)

@@ -28,7 +28,7 @@ class HelpDialog(QDialog):
     def __init__(self, table: Sequence[Shortcut], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(560, 420)
+        self.resize(600, 470)  # every shortcut without a scroll bar
         self.table = QTableWidget(len(table), 2)
         self.table.setHorizontalHeaderLabels(["Keys", "Action"])
         self.table.verticalHeader().hide()

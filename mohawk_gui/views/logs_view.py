@@ -26,6 +26,7 @@ from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.models.log_entry import LEVELS, LogEntry, from_event, from_record
 from mohawk_gui.models.log_filter import LogFilterProxy
 from mohawk_gui.models.log_ring import COLUMNS, LogRingModel
+from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.page import page_layout
 
@@ -189,6 +190,26 @@ class LogsView(QWidget):
     def _worker_added(self, worker: str) -> None:
         if self.worker_filter.findText(worker) < 0:
             self.worker_filter.addItem(worker)
+            reason = self._no_stream_reason(worker)
+            if reason:
+                tip = f"No log stream from {worker}: logs are {reason}"
+                self.worker_filter.setItemData(self.worker_filter.findText(worker), tip, Qt.ItemDataRole.ToolTipRole)
+
+    def _no_stream_reason(self, worker: str) -> str | None:
+        """Why a worker sends no log lines or events (a plain v2 server has no log stream), or None."""
+        try:
+            return read_only_reason(self.hub.client(worker))
+        except KeyError:
+            return None
+
+    def log_note(self) -> str:
+        """Which of the workers shown send no log stream, and why; empty when all of them do."""
+        selected = self.worker_filter.currentText()
+        workers = self.hub.workers() if selected == ALL_WORKERS else [selected]
+        silent = [worker for worker in workers if self._no_stream_reason(worker)]
+        if not silent:
+            return ""
+        return f"no log stream from {', '.join(silent)}: logs are {self._no_stream_reason(silent[0])}"
 
     def _worker_removed(self, worker: str) -> None:
         index = self.worker_filter.findText(worker)
@@ -210,6 +231,9 @@ class LogsView(QWidget):
             parts.append(f"paused: {len(self.pending):,} new lines waiting")
             if self.dropped:
                 parts.append(f"{self.dropped:,} older lines dropped while paused")
+        note = self.log_note()
+        if note:
+            parts.append(note)
         text = " · ".join(parts)
         if text != self.status.text():
             self.status.setText(text)

@@ -27,21 +27,27 @@ from PyQt6.QtWidgets import (
 
 from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.services.model_sync import ModelSync, SyncProgress, SyncState
+from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.async_tasks import spawn
 from mohawk_gui.views.wizard.upload_panel import model_name_for
 
 
 class WorkerRow:
-    """One worker's line: tick box, progress bar, status, Retry."""
+    """One worker's line: tick box, progress bar, status, Retry. A worker that cannot take models (`reason`:
+    a plain v2 server) is listed unticked and disabled, with the reason."""
 
-    def __init__(self, worker: str) -> None:
+    def __init__(self, worker: str, reason: str | None = None) -> None:
+        self.reason = reason
         self.check = QCheckBox(worker)
-        self.check.setChecked(True)
+        self.check.setChecked(reason is None)
+        self.check.setEnabled(reason is None)
+        self.check.setToolTip(f"Model upload: {reason}" if reason else f"Push the model to {worker}")
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
         self.bar.setValue(0)
-        self.status = QLabel("")
+        self.status = QLabel(f"not offered: model upload is {reason}" if reason else "")
+        self.status.setWordWrap(True)
         set_role(self.status, "muted")
         self.retry = QPushButton("Retry")
         self.retry.setToolTip("Push again to this worker, continuing its upload where it stopped")
@@ -62,7 +68,7 @@ class ModelSyncDialog(QDialog):
         """`sync_options` go to ModelSync (chunk_bytes, retries, backoff_s)."""
         super().__init__(parent)
         self.setWindowTitle("Sync model to workers")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(720)
         self.hub = hub
         self.path: Path | None = None
         self.sync = ModelSync(hub.client, self.progressed.emit, **sync_options)
@@ -87,14 +93,14 @@ class ModelSyncDialog(QDialog):
         workers_box = QGroupBox("Workers")
         grid = QGridLayout(workers_box)
         for index, worker in enumerate(hub.workers()):
-            row = self.rows[worker] = WorkerRow(worker)
+            row = self.rows[worker] = WorkerRow(worker, read_only_reason(hub.client(worker)))
             grid.addWidget(row.check, index, 0)
             grid.addWidget(row.bar, index, 1)
             grid.addWidget(row.status, index, 2)
             grid.addWidget(row.retry, index, 3)
             row.retry.clicked.connect(lambda _=False, name=worker: self.retry(name))
         grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(2, 2)  # status lines ("done: checksum verified by the worker") are longer than the bar needs
         if not self.rows:
             grid.addWidget(QLabel("No workers connected: add one in the Workers view first."), 0, 0)
 
@@ -130,7 +136,7 @@ class ModelSyncDialog(QDialog):
 
     def start(self) -> asyncio.Future | None:
         """Push the file to the ticked workers; None (with the reason shown) when something is missing."""
-        workers = [name for name, row in self.rows.items() if row.check.isChecked()]
+        workers = [name for name, row in self.rows.items() if row.check.isChecked() and not row.reason]
         name = self.name_edit.text().strip()
         problem = (
             "Pick a model file first." if self.path is None
@@ -142,6 +148,8 @@ class ModelSyncDialog(QDialog):
             self._say(problem, error=True)
             return None
         for worker, row in self.rows.items():
+            if row.reason:
+                continue
             row.bar.setValue(0)
             row.status.setText("" if worker in workers else "skipped")
             row.retry.hide()
@@ -184,7 +192,8 @@ class ModelSyncDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         self.sync_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
-        for widget in (self.browse_button, self.name_edit, self.overwrite, *(r.check for r in self.rows.values())):
+        offered = [row.check for row in self.rows.values() if not row.reason]
+        for widget in (self.browse_button, self.name_edit, self.overwrite, *offered):
             widget.setEnabled(not running)
 
     def _browse(self) -> None:

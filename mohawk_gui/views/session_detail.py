@@ -23,7 +23,7 @@ from mohawk_gui.models.session_recorder import SessionRecorder
 from mohawk_gui.models.session_text import batching_text, bytes_text, placement_text
 from mohawk_gui.models.sessions_table import STATE_COLORS
 from mohawk_gui.services.v2_models import READ_ONLY_REASON
-from mohawk_gui.theme import BORDER, IDLE, set_role
+from mohawk_gui.theme import IDLE, set_role
 from mohawk_gui.views.async_tasks import spawn
 from mohawk_gui.views.session_charts import SessionCharts
 from mohawk_gui.views.session_events import EventsTimeline
@@ -34,6 +34,7 @@ MIDDLE_HEIGHT = 175
 TERMINABLE = (SessionState.LOADING, SessionState.READY, SessionState.FAILED)
 CLONE_TIP = "Open the session wizard with this session's settings"
 TERMINATE_TIP = "Stop this session on its worker (asks first)"
+RECONFIGURE_TIP = "Change batching and replicas live; the new version serves before the old drains"
 
 
 def _tensor(tensor) -> str:
@@ -74,10 +75,9 @@ class SessionDetail(QWidget):
         self.clone_button = QPushButton("Clone and edit…")
         self.clone_button.setToolTip(CLONE_TIP)
         self.reconfigure_button = QPushButton("Reconfigure…")
-        self.reconfigure_button.setToolTip("Change batching and replicas live; the new version serves before the old drains")
+        self.reconfigure_button.setToolTip(RECONFIGURE_TIP)
         self.terminate_button = QPushButton("Terminate")
         set_role(self.terminate_button, "danger")
-        self.terminate_button.setStyleSheet(f"QPushButton:disabled {{ color: {IDLE}; border-color: {BORDER}; }}")
         self.terminate_button.setToolTip(TERMINATE_TIP)
         header = QHBoxLayout()
         header.addWidget(self.name_label)
@@ -99,7 +99,7 @@ class SessionDetail(QWidget):
         form.setContentsMargins(12, 10, 12, 10)
         form.setHorizontalSpacing(16)
         form.setVerticalSpacing(3)
-        for name in ("Model", "Tensors", "Placement", "Plan", "Batching", "Since", "Reason"):
+        for name in ("Model", "Tensors", "Placement", "Plan", "Batching", "Since", "Reason", "Notes"):
             label = QLabel("—")
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -264,8 +264,8 @@ class SessionDetail(QWidget):
             return
         self._show_state(info.state.value, info.reason)
         self.terminate_button.setEnabled(info.state in TERMINABLE)
-        self._show_read_only(getattr(info, "read_only", False))
         self.reconfigure_button.setEnabled(info.state is SessionState.READY)
+        self._show_read_only(getattr(info, "read_only", False))
         self.fields["Model"].setText(f"{info.spec.model} ({info.format or 'unknown format'})")
         self.fields["Tensors"].setText(tensors_summary(info))
         self.fields["Tensors"].setToolTip(tensors_text(info))
@@ -282,15 +282,28 @@ class SessionDetail(QWidget):
             f"{datetime.fromtimestamp(info.updated_at):%Y-%m-%d %H:%M:%S} (version {info.version})"
         )
         self.fields["Reason"].setText(info.reason or "—")
+        self.fields["Notes"].setText("\n".join(self._notes(worker, info)) or "—")
+
+    def _notes(self, worker: str, info: SessionInfo) -> list[str]:
+        """What a plain v2 server does not offer: the model's own notes and the worker's /metrics note."""
+        notes = list(getattr(info, "notes", []))
+        try:
+            metrics_note = getattr(self.hub.client(worker), "metrics_note", None)
+        except KeyError:
+            metrics_note = None
+        return [*notes, metrics_note] if metrics_note else notes
 
     def _show_read_only(self, read_only: bool) -> None:
-        """A model on a plain v2 server: clone and terminate need Mohawk's /v1 API, and say so."""
+        """A model on a plain v2 server: reconfigure, clone and terminate need Mohawk's /v1 API, and say so."""
         self.clone_button.setToolTip(READ_ONLY_REASON if read_only else CLONE_TIP)
         self.terminate_button.setToolTip(READ_ONLY_REASON if read_only else TERMINATE_TIP)
+        self.reconfigure_button.setToolTip(READ_ONLY_REASON if read_only else RECONFIGURE_TIP)
         if read_only:
-            self.clone_button.setEnabled(False)
-            self.terminate_button.setEnabled(False)
-            self.where_label.setText(f"{self.where_label.text()} · monitor only: clone and terminate are {READ_ONLY_REASON}")
+            for button in (self.reconfigure_button, self.clone_button, self.terminate_button):
+                button.setEnabled(False)
+            self.where_label.setText(
+                f"{self.where_label.text()} · monitor only: reconfigure, clone and terminate are {READ_ONLY_REASON}"
+            )
 
     def _show_state(self, state: str, reason: str | None) -> None:
         color = next((c for s, c in STATE_COLORS.items() if s.value == state), IDLE)

@@ -9,9 +9,13 @@ from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from mohawk_engine.schemas.telemetry import SessionEvent
-from mohawk_gui.theme import BAD, MUTED, OK, TEXT, WARN
+from mohawk_gui.theme import Theme, current_theme
 
-KIND_COLORS = {"ready": OK, "failed": BAD, "draining": WARN, "stopped": MUTED, "loading": WARN}
+
+def kind_color(kind: str, theme: Theme) -> str:
+    """An event kind's colour in the theme (the text colour for kinds without one)."""
+    colors = {"ready": theme.ok, "failed": theme.bad, "draining": theme.warn, "stopped": theme.muted, "loading": theme.warn}
+    return colors.get(kind, theme.text)
 
 
 def event_text(event: SessionEvent) -> str:
@@ -28,15 +32,16 @@ class EventsTimeline(QListWidget):
 
     def show_events(self, events: Iterable[SessionEvent]) -> None:
         self.clear()
+        theme = current_theme()
         for event in sorted(events, key=lambda e: e.id, reverse=True):
             item = QListWidgetItem(event_text(event))
-            item.setForeground(QColor(KIND_COLORS.get(event.kind, TEXT)))
+            item.setForeground(QColor(kind_color(event.kind, theme)))
             if event.detail:
                 item.setToolTip(event.detail)
             self.addItem(item)
         if not self.count():
             placeholder = QListWidgetItem("No events recorded yet")
-            placeholder.setForeground(QColor(MUTED))
+            placeholder.setForeground(QColor(theme.muted))
             self.addItem(placeholder)
 
     def texts(self) -> list[str]:

@@ -40,6 +40,10 @@ class SessionsView(QWidget):
         header.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.empty_label = QLabel("No sessions yet. Deploy one with “New session…”.")
         set_role(self.empty_label, "muted")
+        self.notice = QLabel("")
+        self.notice.setWordWrap(True)
+        set_role(self.notice, "error")
+        self.notice.hide()
 
         self.model = SessionsTableModel(hub, self)
         self.recorder = SessionRecorder(hub, parent=self)
@@ -73,6 +77,7 @@ class SessionsView(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([170, 600])
         layout.addWidget(self.empty_label)
+        layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
 
         self.new_button.clicked.connect(self._new_clicked)
@@ -90,7 +95,17 @@ class SessionsView(QWidget):
         self.detail.show_session((worker, session))
         self._select(worker, session)
 
-    def open_wizard(self, worker: str, initial: SessionSpec | None = None) -> SessionWizard:
+    def open_wizard(self, worker: str, initial: SessionSpec | None = None) -> SessionWizard | None:
+        """The wizard on `worker`; a plain v2 server cannot deploy, so the first worker that can is used
+        instead, or none at all (the notice says why)."""
+        deployable = self._deployable_workers()
+        if worker in self.hub.workers() and worker not in deployable:
+            if not deployable:
+                self.notice.setText(f"Deploy wizard on {worker}: {READ_ONLY_REASON}")
+                self.notice.show()
+                return None
+            worker = deployable[0]
+        self.notice.hide()
         if self.wizard is not None:
             self.wizard.close()
         self.wizard = SessionWizard(self.hub, worker, initial, self, devices=self.devices.get(worker))

@@ -23,7 +23,7 @@ from PyQt6.QtWidgets import (
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
 from mohawk_gui.services.config_store import ConfigInvalid
 from mohawk_gui.services.console import Console
-from mohawk_gui.tables.workers_table import WorkersTableModel
+from mohawk_gui.tables.workers_table import STATE_COLUMN, WorkersTableModel
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.access_panel import AccessPanel
 from mohawk_gui.views.add_worker_dialog import AddWorkerDialog
@@ -67,8 +67,8 @@ class WorkersView(QWidget):
         self.table.verticalHeader().hide()
         header_view = self.table.horizontalHeader()
         header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header_view.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header_view.setStretchLastSection(True)
+        # A long offline reason elides here; the detail line under the table has it whole.
+        header_view.setSectionResizeMode(STATE_COLUMN, QHeaderView.ResizeMode.Stretch)
 
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
@@ -86,7 +86,7 @@ class WorkersView(QWidget):
         top_layout.addWidget(self.action_message)
         devices = QWidget()
         devices_layout = QVBoxLayout(devices)
-        devices_layout.setContentsMargins(0, 6, 0, 0)
+        devices_layout.setContentsMargins(8, 8, 8, 8)
         self.devices_title = section_label("Devices")
         devices_layout.addWidget(self.devices_title)
         self.device_cards = DeviceCardsPanel()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PyQt6.QtCore import QPoint, QSize, Qt
-from PyQt6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from mohawk_gui.theme import set_role
+from mohawk_gui.theme import Theme, current_theme, set_role, theme_listeners
 
 
 class ChartFrame(QFrame):
@@ -18,7 +18,7 @@ class ChartFrame(QFrame):
         set_role(self, "card")
         self.title = title
         self.units = units
-        self.title_label = QLabel(f"<b>{title}</b>" + (f" <span style='color:#8d97a8'>({units})</span>" if units else ""))
+        self.title_label = QLabel("")
         self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.latest_label = QLabel("")
         self.latest_label.setTextFormat(Qt.TextFormat.RichText)
@@ -40,12 +40,23 @@ class ChartFrame(QFrame):
         layout.addLayout(header)
         layout.addWidget(self.latest_label)
         layout.addLayout(self.body, 1)
+        self.restyle(current_theme())
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
 
     def sizeHint(self) -> QSize:
         """Modest, so that grids of charts share the space they get rather than ask for more."""
         return QSize(420, 240)
+
+    def restyle(self, theme: Theme) -> None:
+        """The title's units and the export buttons in the theme's colours (called again on a theme switch)."""
+        units = f" <span style='color:{theme.muted}'>({self.units})</span>" if self.units else ""
+        self.title_label.setText(f"<b>{self.title}</b>{units}")
+        for button in (self.csv_button, self.png_button):
+            button.setStyleSheet(
+                f"QToolButton {{ color: {theme.muted}; background: transparent; padding: 0 3px; font-size: 8pt; }}"
+                f"QToolButton:hover {{ color: {theme.text}; }}"
+            )
 
     def export_csv(self, path: str | Path) -> None:
         raise NotImplementedError
@@ -69,10 +80,6 @@ class ChartFrame(QFrame):
         button.setText(text)
         button.setToolTip(tip)
         button.setAutoRaise(True)
-        button.setStyleSheet(
-            "QToolButton { color: #8d97a8; background: transparent; padding: 0 3px; font-size: 8pt; }"
-            "QToolButton:hover { color: #e6e9ef; }"
-        )
         button.clicked.connect(slot)
         return button
 
@@ -88,3 +95,12 @@ class ChartFrame(QFrame):
         path, _ = QFileDialog.getSaveFileName(self, "Export PNG", f"{self._file_stem()}.png", "PNG image (*.png)")
         if path:
             self.export_png(path)
+
+
+def restyle_frames(theme: Theme) -> None:
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, ChartFrame):
+            widget.restyle(theme)
+
+
+theme_listeners.append(restyle_frames)

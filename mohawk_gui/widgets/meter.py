@@ -6,7 +6,7 @@ from PyQt6.QtCore import QRectF, QSize, Qt
 from PyQt6.QtGui import QColor, QPainter
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
-from mohawk_gui.theme import ACCENT, BAD, SURFACE_ALT, WARN
+from mohawk_gui.theme import current_theme
 
 
 class Meter(QWidget):
@@ -30,9 +30,14 @@ class Meter(QWidget):
             self.update()
 
     def color(self) -> str:
+        """The fill, in the current theme's colours (read at each paint, so a theme switch applies live)."""
+        theme = current_theme()
         if self._fraction >= self.bad_at:
-            return BAD
-        return WARN if self._fraction >= self.warn_at else ACCENT
+            return theme.bad
+        return theme.warn if self._fraction >= self.warn_at else theme.accent
+
+    def track_color(self) -> str:
+        return current_theme().surface_alt
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -40,7 +45,7 @@ class Meter(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         track = QRectF(self.rect())
         radius = track.height() / 2
-        painter.setBrush(QColor(SURFACE_ALT))
+        painter.setBrush(QColor(self.track_color()))
         painter.drawRoundedRect(track, radius, radius)
         if self._fraction > 0:
             filled = QRectF(track.x(), track.y(), max(track.height(), track.width() * self._fraction), track.height())

@@ -40,7 +40,7 @@ def test_the_table_shows_each_worker_state_version_and_rtt(qtbot, loop, console,
 
     assert view.model.rowCount() == 2
     assert _cell(view, 0, "Name") == "alpha" and _cell(view, 0, "URL") == gui_engine.url
-    assert _cell(view, 0, "Version") == "0.1.0"
+    assert _cell(view, 0, "Version") == "Mohawk 0.1.0"
     state_index = view.model.index(1, COLUMNS.index("State"))
     assert view.model.data(state_index, Qt.ItemDataRole.ToolTipRole).startswith("connection refused")
     assert not view.model.data(state_index, Qt.ItemDataRole.DecorationRole).isNull()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from mohawk_bench.cli import main, parser, spec_from_args
+from mohawk_bench.cli import TOKEN_ENV, main, parser, spec_from_args
 from mohawk_bench.spec import LoadSpec
 
 
@@ -40,11 +40,13 @@ def test_cli_options_make_an_open_loop_spec_and_keep_the_token_out_of_its_json()
     assert "s3cret" not in spec.model_dump_json()
 
 
-def test_spec_file_replaces_the_options(tmp_path):
+def test_spec_file_replaces_the_options_and_the_token_comes_from_the_environment(tmp_path, monkeypatch):
     path = tmp_path / "spec.json"
-    path.write_text(LoadSpec(url="http://h:1", model="m", concurrency=3, requests=7).model_dump_json())
+    path.write_text(LoadSpec(url="http://h:1", model="m", concurrency=3, requests=7, token="x").model_dump_json())
+    monkeypatch.setenv(TOKEN_ENV, "from-env")
     spec = spec_from_args(parser().parse_args(["--spec", str(path)]))
     assert (spec.model, spec.concurrency, spec.requests) == ("m", 3, 7)
+    assert spec.token_value() == "from-env"
 
 
 @pytest.mark.parametrize(

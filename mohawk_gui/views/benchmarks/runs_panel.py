@@ -48,6 +48,7 @@ class RunsPanel(QWidget):
         set_role(self.delete_button, "danger")
         buttons = QHBoxLayout()
         buttons.addWidget(self.empty_label, 1)
+        buttons.addStretch(1)  # the buttons keep their size when the label is hidden
         for button in (self.compare_button, self.csv_button, self.png_button, self.html_button, self.delete_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
@@ -64,11 +65,17 @@ class RunsPanel(QWidget):
 
     def reload(self) -> None:
         self.model.set_runs(self.store.list())
+        self._fit_columns()
         self._selection_changed()
 
     def add(self, run: SavedRun) -> None:
         self.model.add(run)
+        self._fit_columns()
         self._selection_changed()
+
+    def _fit_columns(self) -> None:
+        """Refit the columns: the header does not do it for inserted rows (times and shapes showed elided)."""
+        self.table.horizontalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
 
     def selected(self) -> list[SavedRun]:
         """The selected runs, oldest first (so that in a comparison B is the newer run)."""

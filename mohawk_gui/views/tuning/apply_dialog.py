@@ -153,6 +153,7 @@ class ApplyDialog(QDialog):
         changes = settings_diff(self.current, spec) if self.current else []
         self.diff_label.setText(diff_html(changes))
         self.apply_button.setEnabled(bool(changes) and not self.applying)
+        self.resize(self.size().expandedTo(self.sizeHint()))  # the diff arrives after the dialog opened: grow to show it
 
     def apply(self) -> None:
         if self.proposed is None or self.applying:

@@ -24,6 +24,7 @@ from mohawk_engine.schemas.tuning import Experiment, TuningStatus, TuningTaskInf
 from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.models.experiments_table import ExperimentsModel
 from mohawk_gui.models.tuning_tasks import TuningTasksModel
+from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.async_tasks import spawn
 from mohawk_gui.views.page import section_label
@@ -34,6 +35,7 @@ from mohawk_gui.views.tuning.tuning_form import TuningForm
 
 POLL_MS = 1000
 FORM_WIDTH = 320
+START_TIP = "Queue a tuning task on the worker: it runs the experiments and keeps the best settings"
 
 
 def _table(model) -> QTableView:
@@ -97,6 +99,7 @@ class TuningPanel(QWidget):
         self.experiments_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.form.worker_box.currentTextChanged.connect(self._worker_changed)
         self._show_selected()
+        self._update_start()
 
     def _build(self) -> None:
         form_card = QFrame()
@@ -133,11 +136,11 @@ class TuningPanel(QWidget):
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(experiments)
         lower.addWidget(self.chart)
-        lower.setSizes([520, 480])
+        lower.setSizes([600, 420])  # the experiments' columns fit at 1440 wide
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(tasks)
         right.addWidget(lower)
-        right.setSizes([200, 460])
+        right.setSizes([160, 500])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(scroll)
@@ -149,6 +152,10 @@ class TuningPanel(QWidget):
         worker = self.form.worker()
         if not worker:
             self.show_status("Pick a worker first.", True)
+            return
+        reason = self.read_only_reason()
+        if reason:
+            self.show_status(f"Tuning on {worker} is {reason}", True)
             return
         try:
             request = self.form.request()
@@ -173,12 +180,12 @@ class TuningPanel(QWidget):
                 self.timer.start()
             self.show_status(f"Task {info.id} queued: {info.progress.total} experiment(s).")
         finally:
-            self.start_button.setEnabled(True)
+            self._update_start()
 
     def refresh(self) -> None:
         """Fetch the worker's tasks (one fetch at a time); the timer keeps polling while any task runs."""
         worker = self.form.worker()
-        if worker and not self._polling:
+        if worker and not self._polling and self.read_only_reason() is None:
             self._polling = True
             spawn(self._poll(worker))
 
@@ -300,7 +307,24 @@ class TuningPanel(QWidget):
 
     def _worker_changed(self, _worker: str) -> None:
         self.tasks.set_tasks([])
+        self._update_start()
         self.refresh()
+
+    def read_only_reason(self) -> str | None:
+        """Why the chosen worker cannot tune (a plain v2 server has no tuning tasks), or None."""
+        try:
+            return read_only_reason(self.hub.client(self.form.worker())) if self.form.worker() else None
+        except KeyError:
+            return None
+
+    def _update_start(self) -> None:
+        reason = self.read_only_reason()
+        self.start_button.setEnabled(reason is None)
+        self.start_button.setToolTip(f"Tuning: {reason}" if reason else START_TIP)
+        if reason:
+            self.show_status(f"Tuning on {self.form.worker()} is {reason}")
+        elif self.status_label.text().startswith("Tuning on "):
+            self.show_status("")
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

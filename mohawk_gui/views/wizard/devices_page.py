@@ -24,7 +24,7 @@ from mohawk_engine.client import EngineClientError
 from mohawk_engine.schemas import PlacementPlan
 from mohawk_engine.schemas.telemetry import DevicesSnapshot
 from mohawk_gui.models.session_text import bytes_text
-from mohawk_gui.theme import BAD, MUTED, OK, set_role
+from mohawk_gui.theme import current_theme, set_role
 from mohawk_gui.views.async_tasks import spawn
 from mohawk_gui.views.wizard.device_options import DeviceOption, device_options
 
@@ -157,9 +157,10 @@ class DevicesPage(QWizardPage):
             for column, text in enumerate(cells):
                 self.plan_table.setItem(row, column, QTableWidgetItem(text))
         verdict = "Fits" if plan.fits else "Will not fit"
+        theme = current_theme()
         self.fit_label.setText(
-            f"<span style='color:{OK if plan.fits else BAD}'><b>{verdict}</b></span>"
-            f"<span style='color:{MUTED}'> · {plan.strategy} · about {bytes_text(plan.estimated_bytes)} in all</span>"
+            f"<span style='color:{theme.ok if plan.fits else theme.bad}'><b>{verdict}</b></span>"
+            f"<span style='color:{theme.muted}'> · {plan.strategy} · about {bytes_text(plan.estimated_bytes)} in all</span>"
         )
         set_role(self.fit_label, "")
         self.notes.setText("\n".join(plan.notes))

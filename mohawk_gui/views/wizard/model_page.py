@@ -21,7 +21,7 @@ from PyQt6.QtWidgets import (
 
 from mohawk_engine.client import EngineClientError
 from mohawk_engine.schemas import ModelInfo, SessionSpec
-from mohawk_gui.theme import set_role
+from mohawk_gui.theme import current_theme, set_role
 from mohawk_gui.views.async_tasks import spawn
 from mohawk_gui.views.wizard.upload_panel import UploadPanel
 
@@ -49,7 +49,7 @@ def model_summary(model: ModelInfo) -> str:
     if model.description:
         lines.append(model.description)
     if model.error:
-        lines.append(f"<span style='color:#f0616d'>Unreadable: {model.error}</span>")
+        lines.append(f"<span style='color:{current_theme().bad}'>Unreadable: {model.error}</span>")
     return "<br>".join(lines)
 
 

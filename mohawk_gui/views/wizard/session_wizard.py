@@ -4,27 +4,38 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from PyQt6.QtCore import QSize, pyqtSignal
-from PyQt6.QtWidgets import QWidget, QWizard
+from PyQt6.QtWidgets import QApplication, QWidget, QWizard
 
 from mohawk_engine.client import EngineClient
 from mohawk_engine.schemas import DeviceMap, SessionSpec
 from mohawk_engine.schemas.telemetry import DevicesSnapshot
 from mohawk_gui.adapters.hub import FleetHub
-from mohawk_gui.theme import ACCENT, MUTED, SURFACE
+from mohawk_gui.theme import Theme, current_theme, theme_listeners
 from mohawk_gui.views.wizard.batching_page import BatchingPage
 from mohawk_gui.views.wizard.devices_page import DevicesPage
 from mohawk_gui.views.wizard.model_page import ModelPage
 from mohawk_gui.views.wizard.review_page import ReviewPage
 
-# Radio buttons and check marks that read on the dark theme.
-INDICATORS = f"""
+
+def indicators(theme: Theme) -> str:
+    """Radio buttons and check marks in the theme's colours."""
+    return f"""
 QRadioButton::indicator, QListWidget::indicator {{
-    width: 13px; height: 13px; border: 1px solid {MUTED}; background: {SURFACE};
+    width: 13px; height: 13px; border: 1px solid {theme.muted}; background: {theme.surface};
 }}
 QRadioButton::indicator {{ border-radius: 7px; }}
 QListWidget::indicator {{ border-radius: 3px; }}
-QRadioButton::indicator:checked, QListWidget::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
+QRadioButton::indicator:checked, QListWidget::indicator:checked {{
+    background: {theme.accent}; border-color: {theme.accent};
+}}
 """
+
+
+def restyle_wizards(theme: Theme) -> None:
+    """A theme switch while a wizard is open: its indicators follow."""
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, SessionWizard):
+            widget.setStyleSheet(indicators(theme))
 
 
 class SessionWizard(QWizard):
@@ -48,7 +59,7 @@ class SessionWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Close")
-        self.setStyleSheet(INDICATORS)
+        self.setStyleSheet(indicators(current_theme()))
         self.model_page = ModelPage(self)
         self.devices_page = DevicesPage(self)
         self.batching_page = BatchingPage(self)
@@ -95,3 +106,6 @@ class SessionWizard(QWizard):
             )
         except ValidationError:
             return None
+
+
+theme_listeners.append(restyle_wizards)

@@ -1,0 +1,1 @@
+"""Screenshot scripts for docs/screenshots (run the folder: `python scripts/screenshots`)."""
