@@ -26,6 +26,9 @@ class Measured:
     end: float | None = None
 
 
+RATE_SPAN_MIN_S = 1.0
+
+
 class Aggregator:
     """Collects BucketReports; a second is merged once every worker still running has reported it."""
 
@@ -77,6 +80,9 @@ class Aggregator:
             self.measured.late += late
             self.measured.missed += missed
         span = max(end - start, 1e-9)
+        # A fragment (the replies still in flight when the run ends) would give a spike if its
+        # few replies were divided by its few milliseconds: a sample's rate is per whole second.
+        rate_span = max(span, RATE_SPAN_MIN_S)
         percentiles = summary_ms(merged, latency_sum_s)
         error_count = sum(errors.values())
         return ProgressSample(
@@ -89,8 +95,8 @@ class Aggregator:
             successes=successes,
             errors=error_count,
             errors_by_kind=errors,
-            throughput=successes / span,
-            items_per_s=successes * self.items_per_request / span,
+            throughput=successes / rate_span,
+            items_per_s=successes * self.items_per_request / rate_span,
             p50_ms=percentiles["p50_ms"],
             p99_ms=percentiles["p99_ms"],
             late=late,

@@ -15,7 +15,8 @@ class ProgressSample(BaseModel):
 
     `second` counts from the end of the warm-up (negative during it); `elapsed_s` is the
     time from the end of the warm-up to the end of this sample; `throughput` counts
-    successful responses per second.
+    successful responses per second, over at least a whole second (a run's last sample holds
+    only the replies still in flight at its end, over a few milliseconds: no spike from those).
     """
 
     second: int

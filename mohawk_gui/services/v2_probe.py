@@ -39,7 +39,11 @@ async def detect_kind(settings: WorkerSettings, timeout_s: float = 5.0) -> str |
             metadata = await client.get("/v2")
         except httpx.HTTPError:
             return None
-        return "v2" if metadata.status_code == 200 and _json_dict(metadata) else None
+        if metadata.status_code != 200 or not _json_dict(metadata):
+            return None
+        if server.status_code in (401, 403) and _json_dict(metadata).get("name") == "mohawk":
+            return "mohawk"  # a Mohawk engine with auth on, asked without (or with too weak) a key
+        return "v2"
 
 
 async def probe_v2(settings: WorkerSettings, timeout_s: float = 5.0) -> ProbeResult:

@@ -94,3 +94,12 @@ async def _engine_version(url: str) -> str:
 
     async with httpx.AsyncClient(base_url=url) as client:
         return (await client.get("/v2")).json()["version"]
+
+
+async def test_a_mohawk_engine_with_auth_on_is_detected_as_mohawk_even_without_a_key(engine_factory, model_repo):
+    engine = engine_factory(model_repo, "--auth", "on")
+    engine.start()
+    try:
+        assert await detect_kind(WorkerSettings(name="locked", url=engine.url)) == "mohawk"
+    finally:
+        engine.stop()

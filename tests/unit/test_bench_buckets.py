@@ -69,3 +69,19 @@ def test_budget_counts_requests_only_after_the_warmup_and_stops_at_the_bound():
     assert [timed.take(t) for t in (0.5, 1.0)] == [True, None]
     timed.stopped = True
     assert timed.take(0.1) is None
+
+
+def test_the_trailing_fragment_of_a_run_is_no_throughput_spike():
+    aggregator = Aggregator(1, measure_from=100.0, items_per_request=1, wall_offset=0.0)
+    recorder, reports = _recorder(0, start=100.0, measure_from=100.0)
+    for _ in range(1000):
+        recorder.record(True, 100.5, 0.004, None, None)
+    for _ in range(32):
+        recorder.record(True, 101.001, 0.004, None, None)  # 32 replies in the first 4 ms of second 1
+    recorder.finish(101.004)
+    for report in reports:
+        aggregator.add(report)
+    aggregator.worker_done(0)
+    [fragment] = [s for s in aggregator.ready() if s.second == 1]
+    assert fragment.span_s == pytest.approx(0.004, abs=0.002)
+    assert fragment.throughput == pytest.approx(32.0), "32 replies in a bucket, not 32 / 4 ms = 8000/s"
