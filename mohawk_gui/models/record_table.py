@@ -32,7 +32,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self.endResetModel()
 
     def update_rows(self, rows: Iterable[R], key: Callable[[R], Hashable]) -> None:
-        """Replaces the rows; when their keys are the same, in the same order, only the cells change (selection survives)."""
+        """Replaces the rows; when their keys are the same, in order, only the cells change (selection survives)."""
         rows = list(rows)
         if [key(record) for record in rows] != [key(record) for record in self.rows]:
             self.set_rows(rows)

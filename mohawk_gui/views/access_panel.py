@@ -7,32 +7,19 @@ it is refused (401, or 403 without the admin scope) the panel says so and stays 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
-from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QShowEvent
-from PyQt6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from mohawk_engine.client import EngineClient, EngineClientError
 from mohawk_engine.schemas.security import ApiKeyCreated, ApiKeyRequest, secret_prefix
 from mohawk_gui.models.keys_table import KeysTableModel
-from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.access_dialogs import GenerateKeyDialog, SecretDialog
-from mohawk_gui.views.access_errors import refusal_text
-from mohawk_gui.views.async_tasks import spawn
+from mohawk_gui.views.error_banner import ErrorBanner
+from mohawk_gui.views.record_table_view import record_table_view
+from mohawk_gui.views.worker_calls import ClientOf, WorkerCalls
 
-ClientOf = Callable[[str], EngineClient]
 TIPS = {
     "generate": "Create an API key on the selected worker (its secret is shown once)",
     "revoke": "Revoke the selected key: clients using it are refused from then on",
@@ -46,7 +33,6 @@ class AccessPanel(QWidget):
 
     def __init__(self, client_of: ClientOf, token_of: TokenOf | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._client_of = client_of
         self._token_of = token_of
         self.worker: str | None = None
         self._stale = True
@@ -67,20 +53,9 @@ class AccessPanel(QWidget):
             buttons.addWidget(button)
 
         self.model = KeysTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        set_role(self.message, "error")
-        self.message.hide()
+        self.table = record_table_view(self.model, QAbstractItemView.SelectionMode.SingleSelection)
+        self.message = ErrorBanner()
+        self.calls = WorkerCalls(client_of, lambda: self.worker, self.message)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
@@ -102,7 +77,7 @@ class AccessPanel(QWidget):
         self.worker = worker
         self.model.set_keys([])
         self.summary.clear()
-        self._hide_message()
+        self.message.dismiss()
         self._stale = True
         self._update_buttons()
         if self.isVisible():
@@ -110,10 +85,7 @@ class AccessPanel(QWidget):
 
     def read_only_reason(self) -> str | None:
         """Why the selected worker has no API keys to manage (a plain v2 server), or None."""
-        try:
-            return read_only_reason(self._client_of(self.worker)) if self.worker is not None else None
-        except KeyError:
-            return None
+        return self.calls.read_only_reason()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -126,7 +98,7 @@ class AccessPanel(QWidget):
 
     def refresh(self) -> asyncio.Future:
         self._stale = False
-        return self._call(lambda client: client.keys(), self._show_keys)
+        return self.calls.call(lambda client: client.keys(), self._show_keys)
 
     def open_generate_dialog(self) -> GenerateKeyDialog | None:
         if self.worker is None:
@@ -142,7 +114,7 @@ class AccessPanel(QWidget):
             self.generate(request)
 
     def generate(self, request: ApiKeyRequest) -> asyncio.Future:
-        return self._call(lambda client: client.create_key(request.label, request.scopes), self._show_created)
+        return self.calls.call(lambda client: client.create_key(request.label, request.scopes), self._show_created)
 
     def confirm_revoke_selected(self) -> QMessageBox | None:
         rows = self.table.selectionModel().selectedRows()
@@ -172,32 +144,7 @@ class AccessPanel(QWidget):
         return box
 
     def revoke(self, prefix: str) -> asyncio.Future:
-        return self._call(lambda client: client.revoke_key(prefix), lambda _revoked: self.refresh())
-
-    def _call(self, request: Callable[[EngineClient], Awaitable], done: Callable) -> asyncio.Future:
-        """Run one request on the current worker; its answer is dropped if the selection moved meanwhile."""
-        worker = self.worker
-
-        async def run() -> None:
-            if worker is None:
-                return
-            try:
-                client = self._client_of(worker)
-                if read_only_reason(client):
-                    return  # no /v1 API to ask; the buttons and summary say why
-                result = await request(client)
-            except KeyError:
-                self._show_message(f"{worker} is no longer connected.")
-                return
-            except EngineClientError as exc:
-                if worker == self.worker:
-                    self._show_message(refusal_text(worker, exc))
-                return
-            if worker == self.worker:
-                self._hide_message()
-                done(result)
-
-        return spawn(run())
+        return self.calls.call(lambda client: client.revoke_key(prefix), lambda _revoked: self.refresh())
 
     def _show_keys(self, keys: list) -> None:
         selected = self.selected_prefix()
@@ -212,14 +159,6 @@ class AccessPanel(QWidget):
         self.secret_dialog = SecretDialog(self.worker or "", created, self)
         self.secret_dialog.open()
         self.refresh()
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-
-    def _hide_message(self) -> None:
-        self.message.hide()
-        self.message.clear()
 
     def _update_buttons(self) -> None:
         reason = self.read_only_reason()

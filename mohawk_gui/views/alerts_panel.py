@@ -4,15 +4,12 @@ their times; the operator acknowledges the active ones here."""
 from __future__ import annotations
 
 from PyQt6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +17,7 @@ from PyQt6.QtWidgets import (
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
 from mohawk_gui.models.alerts_table import ACTIVE_ONLY, ALL, COLUMNS, RECORD_ID_ROLE, AlertsTableModel
 from mohawk_gui.theme import set_role
+from mohawk_gui.views.record_table_view import record_table_view
 
 SCOPES = ((ACTIVE_ONLY, "Active and acknowledged"), (ALL, "All, resolved too"))
 
@@ -48,15 +46,7 @@ class AlertsPanel(QDialog):
         top.addWidget(self.acknowledge_button)
         top.addWidget(self.acknowledge_all_button)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("Detail"), QHeaderView.ResizeMode.Stretch)
+        self.table = record_table_view(self.model, stretch_column=COLUMNS.index("Detail"))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)

@@ -11,27 +11,15 @@ from collections.abc import Callable
 
 from PyQt6.QtCore import QTimer
 from PyQt6.QtGui import QHideEvent, QShowEvent
-from PyQt6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from mohawk_engine.client import EngineClient, EngineClientError
+from mohawk_engine.client import EngineClient
 from mohawk_engine.schemas.security import AuditRecord
 from mohawk_gui.models.audit_table import ALL_ACTIONS, AuditTableModel
-from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
-from mohawk_gui.views.access_errors import refusal_text
-from mohawk_gui.views.async_tasks import spawn
+from mohawk_gui.views.error_banner import ErrorBanner
+from mohawk_gui.views.record_table_view import record_table_view
+from mohawk_gui.views.worker_calls import WorkerCalls
 
 PAGE = 100
 MAX_LIMIT = 10_000  # the engine's own cap on one answer
@@ -55,13 +43,11 @@ class AuditPanel(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._client_of = client_of
         self.worker: str | None = None
         self.page = page
         self.limit = page
         self.exhausted = False
         self._stale = True
-        self._in_flight = 0
 
         self.text_filter = QLineEdit()
         self.text_filter.setPlaceholderText("Filter: key, action, target, client …")
@@ -81,20 +67,11 @@ class AuditPanel(QWidget):
         bar.addWidget(self.more_button)
 
         self.model = AuditTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table_view(self.model)
         self.summary = QLabel("")
         set_role(self.summary, "muted")
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        set_role(self.message, "error")
-        self.message.hide()
+        self.message = ErrorBanner()
+        self.calls = WorkerCalls(client_of, lambda: self.worker, self.message)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
@@ -130,10 +107,7 @@ class AuditPanel(QWidget):
 
     def read_only_reason(self) -> str | None:
         """Why the selected worker has no audit log to read (a plain v2 server), or None."""
-        try:
-            return read_only_reason(self._client_of(self.worker)) if self.worker is not None else None
-        except KeyError:
-            return None
+        return self.calls.read_only_reason()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -149,7 +123,7 @@ class AuditPanel(QWidget):
         """The newest `limit` records, replacing what the table held."""
         self._stale = False
         limit = self.limit
-        return self._fetch(lambda client: client.audit(limit=limit), lambda records: self._replaced(records, limit))
+        return self.calls.call(lambda client: client.audit(limit=limit), lambda records: self._replaced(records, limit))
 
     def load_more(self) -> asyncio.Future:
         self.limit = min(self.limit + self.page, MAX_LIMIT)
@@ -157,13 +131,13 @@ class AuditPanel(QWidget):
 
     def poll(self) -> asyncio.Future | None:
         """Only the records after the newest one held (a full refresh when none is held yet)."""
-        if self._in_flight:
+        if self.calls.in_flight:
             return None
         newest = self.model.newest_timestamp()
         if newest is None:
             return self.refresh()
         since = newest - SINCE_OVERLAP_S
-        return self._fetch(lambda client: client.audit(limit=self.page, since=since), self._merged)
+        return self.calls.call(lambda client: client.audit(limit=self.page, since=since), self._merged)
 
     def _merged(self, records: list[AuditRecord]) -> None:
         if len(records) >= self.page and not any(self.model.holds(record.id) for record in records):
@@ -172,33 +146,6 @@ class AuditPanel(QWidget):
         if self.model.merge(records):
             self._refresh_actions()
             self._update_summary()
-
-    def _fetch(self, request, done: Callable[[list[AuditRecord]], None]) -> asyncio.Future:
-        worker = self.worker
-
-        async def run() -> None:
-            if worker is None:
-                return
-            self._in_flight += 1
-            try:
-                client = self._client_of(worker)
-                if read_only_reason(client):
-                    return  # no /v1 API to ask; the controls and summary say why
-                records = await request(client)
-            except KeyError:
-                self._show_message(f"{worker} is no longer connected.")
-                return
-            except EngineClientError as exc:
-                if worker == self.worker:
-                    self._show_message(refusal_text(worker, exc))
-                return
-            finally:
-                self._in_flight -= 1
-            if worker == self.worker:
-                self.message.hide()
-                done(records)
-
-        return spawn(run())
 
     def _replaced(self, records: list[AuditRecord], limit: int) -> None:
         self.model.replace(records)
@@ -247,7 +194,3 @@ class AuditPanel(QWidget):
             self.timer.start()
         else:
             self.timer.stop()
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()

@@ -25,6 +25,7 @@ from mohawk_gui.models.sessions_table import STATE_COLORS
 from mohawk_gui.services.v2_models import READ_ONLY_REASON
 from mohawk_gui.theme import IDLE, set_role
 from mohawk_gui.views.async_tasks import spawn
+from mohawk_gui.views.error_banner import ErrorBanner
 from mohawk_gui.views.session_charts import SessionCharts
 from mohawk_gui.views.session_events import EventsTimeline
 from mohawk_gui.views.tuning.apply_dialog import ApplyDialog
@@ -87,10 +88,7 @@ class SessionDetail(QWidget):
         header.addWidget(self.clone_button)
         header.addWidget(self.terminate_button)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        set_role(self.message, "error")
-        self.message.hide()
+        self.message = ErrorBanner()
 
         self.fields: dict[str, QLabel] = {}
         info_card = QFrame()

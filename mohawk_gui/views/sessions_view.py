@@ -22,6 +22,7 @@ from mohawk_gui.models.session_recorder import SessionRecorder
 from mohawk_gui.models.sessions_table import COLUMNS, KEY_ROLE, SORT_ROLE, SessionsTableModel
 from mohawk_gui.services.v2_models import READ_ONLY_REASON
 from mohawk_gui.theme import set_role
+from mohawk_gui.views.error_banner import ErrorBanner
 from mohawk_gui.views.page import page_layout
 from mohawk_gui.views.session_detail import SessionDetail
 from mohawk_gui.views.wizard import SessionWizard
@@ -40,10 +41,7 @@ class SessionsView(QWidget):
         header.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.empty_label = QLabel("No sessions yet. Deploy one with “New session…”.")
         set_role(self.empty_label, "muted")
-        self.notice = QLabel("")
-        self.notice.setWordWrap(True)
-        set_role(self.notice, "error")
-        self.notice.hide()
+        self.notice = ErrorBanner()
 
         self.model = SessionsTableModel(hub, self)
         self.recorder = SessionRecorder(hub, parent=self)
@@ -101,8 +99,7 @@ class SessionsView(QWidget):
         deployable = self._deployable_workers()
         if worker in self.hub.workers() and worker not in deployable:
             if not deployable:
-                self.notice.setText(f"Deploy wizard on {worker}: {READ_ONLY_REASON}")
-                self.notice.show()
+                self.notice.say(f"Deploy wizard on {worker}: {READ_ONLY_REASON}")
                 return None
             worker = deployable[0]
         self.notice.hide()

@@ -9,12 +9,10 @@ import logging
 from PyQt6.QtCore import QItemSelectionModel, Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +29,7 @@ from mohawk_gui.views.audit_panel import AuditPanel
 from mohawk_gui.views.device_cards_panel import DeviceCardsPanel
 from mohawk_gui.views.model_sync_dialog import ModelSyncDialog
 from mohawk_gui.views.page import page_layout, section_label
+from mohawk_gui.views.record_table_view import record_table_view
 
 log = logging.getLogger(__name__)
 
@@ -58,17 +57,8 @@ class WorkersView(QWidget):
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
 
         self.model = WorkersTableModel(tracker, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header_view = self.table.horizontalHeader()
-        header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # A long offline reason elides here; the detail line under the table has it whole.
-        header_view.setSectionResizeMode(STATE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        # A long offline reason elides in the State column; the detail line under the table has it whole.
+        self.table = record_table_view(self.model, QAbstractItemView.SelectionMode.SingleSelection, STATE_COLUMN)
 
         self.detail = QLabel("")
         self.detail.setWordWrap(True)

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import csv
-import threading
-import time
 
-import numpy as np
 import pytest
-import tritonclient.http as httpclient
 from PyQt6.QtGui import QImage
 
 from mohawk_engine.schemas import SessionState
@@ -18,6 +14,7 @@ from mohawk_gui.views.session_detail import SessionDetail
 from mohawk_gui.views.tuning import ApplyDialog, TuningPanel
 from tests.gui.conftest import resolve, until
 from tests.support.deploy import deploy
+from tests.support.light_load import LightLoad
 
 SESSION = "tune-mlp"
 
@@ -28,38 +25,6 @@ def tuned_session(qtbot, live_hub, gui_engine) -> str:
     if SESSION not in [info.name for info in resolve(qtbot, live_hub.client("local").list_sessions())]:
         resolve(qtbot, deploy(gui_engine.url, SESSION, "mlp-tiny"))
     return SESSION
-
-
-class Load:
-    """Light closed-loop traffic on one thread; counts every success and every failure."""
-
-    def __init__(self, url: str, model: str) -> None:
-        self._client = httpclient.InferenceServerClient(url.removeprefix("http://"))
-        self._model = model
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.ok = 0
-        self.failures: list[str] = []
-
-    def _run(self) -> None:
-        data = httpclient.InferInput("input", [1, 512], "FP32")
-        data.set_data_from_numpy(np.ones((1, 512), np.float32))
-        while not self._stop.is_set():
-            try:
-                assert self._client.infer(self._model, [data]).as_numpy("output").shape == (1, 10)
-                self.ok += 1
-            except Exception as exc:  # every failure is counted; none is expected
-                self.failures.append(str(exc))
-            time.sleep(0.005)
-
-    def __enter__(self) -> "Load":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        self._thread.join(30)
-        self._client.close()
 
 
 def _panel(qtbot, hub) -> TuningPanel:
@@ -126,7 +91,7 @@ def test_a_grid_draws_experiments_and_front_and_its_best_applies_live(
     dialog = panel.apply_best()
     until(qtbot, lambda: dialog.apply_button.isEnabled())
     assert "max batch size" in dialog.diff_label.text()  # the session batches up to 32; the grid tried 1 and 8
-    with Load(gui_engine.url, SESSION) as load:
+    with LightLoad(gui_engine.url, SESSION) as load:
         until(qtbot, lambda: load.ok > 0, timeout=10)
         dialog.apply_button.click()
         until(qtbot, lambda: dialog.result_info is not None or dialog.status_label.property("role") == "error", 60)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 import time
 
-import numpy as np
 import psutil
 import pytest
-import tritonclient.http as httpclient
 
 from mohawk_engine.client import EngineClient, EngineClientError
 from mohawk_engine.schemas import SessionState
 from mohawk_engine.schemas.tuning import LoadLevels, SearchSpace, TuningStatus, TuningTaskInfo, TuningTaskRequest
 from tests.support.deploy import deploy
+from tests.support.light_load import LightLoad
 
 FAST = LoadLevels(concurrency=[2], duration_s=0.3, warmup_s=0.1)
 BENCH = "mohawk_engine.tuning.bench_child"
@@ -61,38 +59,6 @@ async def wait_for_bench(engine_pid: int, timeout: float = 30.0) -> psutil.Proce
     return found[0]
 
 
-class Load:
-    """Light closed-loop traffic on one thread; counts every success and every failure."""
-
-    def __init__(self, url: str, model: str) -> None:
-        self._client = httpclient.InferenceServerClient(url.removeprefix("http://"))
-        self._model = model
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.ok = 0
-        self.failures: list[str] = []
-
-    def _run(self) -> None:
-        inp = httpclient.InferInput("input", [1, 512], "FP32")
-        inp.set_data_from_numpy(np.ones((1, 512), np.float32))
-        while not self._stop.is_set():
-            try:
-                assert self._client.infer(self._model, [inp]).as_numpy("output").shape == (1, 10)
-                self.ok += 1
-            except Exception as exc:  # every failure is counted; none is expected
-                self.failures.append(str(exc))
-            time.sleep(0.002)
-
-    def __enter__(self) -> "Load":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        self._thread.join(30)
-        self._client.close()
-
-
 async def test_a_grid_runs_to_the_end_and_its_best_applies_without_dropping_requests(engine):
     request = TuningTaskRequest(
         session="tiny", space=SearchSpace(max_batch_size=[1, 8], replicas_per_device=[1, 2]), load=FAST
@@ -118,7 +84,7 @@ async def test_a_grid_runs_to_the_end_and_its_best_applies_without_dropping_requ
         assert kinds.count("tuning completed") == 1
         assert created.id in [t.id for t in await client.tuning_tasks()]
 
-        with Load(engine.url, "tiny") as load:
+        with LightLoad(engine.url, "tiny", pause_s=0.002) as load:
             await asyncio.sleep(0.3)
             before = load.ok
             applied = await client.reconfigure_session(info.best_spec)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget
 
-from mohawk_engine.schemas import SessionInfo, SessionState
 from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.services.load_runs import LoadShape
-
-GONE = (SessionState.STOPPED, SessionState.FAILED)
+from mohawk_gui.views.session_target_form import SessionTargetForm
 
 
 def _spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
@@ -36,18 +33,11 @@ def _choice(*items: str) -> QComboBox:
     return box
 
 
-class LoadForm(QWidget):
+class LoadForm(SessionTargetForm):
     """Workers and their live sessions follow the hub; the session box also takes a typed name."""
-
-    target_changed = pyqtSignal(str, str)  # worker, session
 
     def __init__(self, hub: FleetHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions: dict[str, list[str]] = {}
-        self.worker_box = QComboBox()
-        self.session_box = QComboBox()
-        self.session_box.setEditable(True)
-        self.session_box.lineEdit().setPlaceholderText("session name")
         self.mode_box = _choice("closed", "open")
         self.mode_box.setToolTip("Closed loop keeps N requests in flight; open loop sends at a fixed rate")
         self.concurrency_box = _spin(1, 4096, 4)
@@ -72,21 +62,8 @@ class LoadForm(QWidget):
             form.addRow(label, field)
         self.mode_box.currentTextChanged.connect(self._enable_fields)
         self.bound_box.currentTextChanged.connect(self._enable_fields)
-        self.worker_box.currentTextChanged.connect(self._fill_sessions)
-        self.worker_box.currentTextChanged.connect(self._target_changed)
-        self.session_box.currentTextChanged.connect(self._target_changed)
-        hub.worker_added.connect(self.add_worker)
-        hub.worker_removed.connect(self.remove_worker)
-        hub.sessions.connect(self.set_sessions)
-        for worker in hub.workers():
-            self.add_worker(worker)
+        self.follow(hub)
         self._enable_fields()
-
-    def worker(self) -> str:
-        return self.worker_box.currentText()
-
-    def session(self) -> str:
-        return self.session_box.currentText().strip()
 
     def shape(self) -> LoadShape:
         closed = self.mode_box.currentText() == "closed"
@@ -102,42 +79,6 @@ class LoadForm(QWidget):
             binary=self.payload_box.currentText() == "binary",
             processes=self.processes_box.value(),
         )
-
-    def select(self, worker: str, session: str) -> None:
-        self.worker_box.setCurrentText(worker)
-        self.session_box.setCurrentText(session)
-
-    def add_worker(self, worker: str) -> None:
-        if self.worker_box.findText(worker) < 0:
-            self.worker_box.addItem(worker)
-
-    def remove_worker(self, worker: str) -> None:
-        self.sessions.pop(worker, None)
-        index = self.worker_box.findText(worker)
-        if index >= 0:
-            self.worker_box.removeItem(index)
-
-    def set_sessions(self, worker: str, sessions: list[SessionInfo]) -> None:
-        names = sorted(info.name for info in sessions if info.state not in GONE)
-        if self.sessions.get(worker) == names:
-            return
-        self.sessions[worker] = names
-        self.add_worker(worker)
-        if worker == self.worker():
-            self._fill_sessions(worker)
-
-    def _fill_sessions(self, worker: str) -> None:
-        typed = self.session()
-        self.session_box.blockSignals(True)
-        self.session_box.clear()
-        self.session_box.addItems(self.sessions.get(worker, []))
-        self.session_box.setCurrentText(typed)
-        self.session_box.blockSignals(False)
-        if not typed and self.session_box.count():
-            self.session_box.setCurrentIndex(0)
-
-    def _target_changed(self) -> None:
-        self.target_changed.emit(self.worker(), self.session())
 
     def _enable_fields(self) -> None:
         closed = self.mode_box.currentText() == "closed"

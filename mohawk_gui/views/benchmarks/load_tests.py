@@ -97,7 +97,7 @@ class LoadTestsPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(self.lower)
-        split.setSizes([420, 340])  # room for the comparison's figures under the live charts
+        split.setSizes([460, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(split)

@@ -6,13 +6,14 @@ import logging
 from pathlib import Path
 
 from PyQt6.QtCore import pyqtSignal
-from PyQt6.QtWidgets import QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mohawk_gui.models.runs_table import RunsTableModel
 from mohawk_gui.services.run_store import RunStore, SavedRun
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.benchmarks.export import write_html_report, write_series_csv
 from mohawk_gui.views.benchmarks.report_charts import ReportCharts
+from mohawk_gui.views.record_table_view import record_table_view
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +27,7 @@ class RunsPanel(QWidget):
         super().__init__(parent)
         self.store = store
         self.model = RunsTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table_view(self.model)
         self.empty_label = QLabel("No saved runs yet: start one above; finished runs are saved here.")
         set_role(self.empty_label, "muted")
         self.compare_button = QPushButton("Compare")

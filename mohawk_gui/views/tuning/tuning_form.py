@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from mohawk_engine.schemas import SessionInfo, SessionState
+from mohawk_engine.schemas import SessionInfo
 from mohawk_engine.schemas.tuning import TuningTaskRequest
 from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.theme import set_role
+from mohawk_gui.views.session_target_form import SessionTargetForm
 from mohawk_gui.views.tuning.form_values import (
     CHOICE_AXES,
     INT_AXES,
@@ -19,7 +19,6 @@ from mohawk_gui.views.tuning.form_values import (
     experiment_count,
 )
 
-GONE = (SessionState.STOPPED, SessionState.FAILED)
 OBJECTIVES = {"maximize_throughput": "Max throughput", "minimize_p99": "Min p99", "minimize_mean_latency": "Min mean latency"}
 HINTS = {
     "max_batch_size": "e.g. 1, 8, 32",
@@ -49,18 +48,11 @@ def _spin(low: int, high: int, value: int) -> QSpinBox:
     return box
 
 
-class TuningForm(QWidget):
+class TuningForm(SessionTargetForm):
     """`request()` gives the TuningTaskRequest or raises FormError; `summary_label` counts the experiments live."""
-
-    target_changed = pyqtSignal(str, str)  # worker, session
 
     def __init__(self, hub: FleetHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions: dict[str, list[str]] = {}
-        self.worker_box = QComboBox()
-        self.session_box = QComboBox()
-        self.session_box.setEditable(True)
-        self.session_box.lineEdit().setPlaceholderText("session name")
         self.lists: dict[str, QLineEdit] = {}
         for name in (*INT_AXES, *CHOICE_AXES):
             edit = QLineEdit()
@@ -102,22 +94,9 @@ class TuningForm(QWidget):
         for box in (self.duration_box, self.warmup_box, self.max_experiments_box, self.p99_box, self.memory_box):
             box.valueChanged.connect(self.update_summary)
         self.strategy_box.currentTextChanged.connect(self._strategy_changed)
-        self.worker_box.currentTextChanged.connect(self._fill_sessions)
-        self.worker_box.currentTextChanged.connect(self._target_changed)
-        self.session_box.currentTextChanged.connect(self._target_changed)
         self.session_box.currentTextChanged.connect(self.update_summary)
-        hub.worker_added.connect(self.add_worker)
-        hub.worker_removed.connect(self.remove_worker)
-        hub.sessions.connect(self.set_sessions)
-        for worker in hub.workers():
-            self.add_worker(worker)
+        self.follow(hub)
         self._strategy_changed()
-
-    def worker(self) -> str:
-        return self.worker_box.currentText()
-
-    def session(self) -> str:
-        return self.session_box.currentText().strip()
 
     def values(self) -> FormValues:
         return FormValues(
@@ -155,38 +134,9 @@ class TuningForm(QWidget):
         )
         set_role(self.summary_label, "muted")
 
-    def add_worker(self, worker: str) -> None:
-        if self.worker_box.findText(worker) < 0:
-            self.worker_box.addItem(worker)
-
-    def remove_worker(self, worker: str) -> None:
-        self.sessions.pop(worker, None)
-        index = self.worker_box.findText(worker)
-        if index >= 0:
-            self.worker_box.removeItem(index)
-
-    def set_sessions(self, worker: str, sessions: list[SessionInfo]) -> None:
+    def offers(self, info: SessionInfo) -> bool:
         """Live sessions, less the tuning candidates (`<session>--tune-<task>-<n>`), which cannot be tuned."""
-        names = sorted(info.name for info in sessions if info.state not in GONE and "--tune-" not in info.name)
-        if self.sessions.get(worker) == names:
-            return
-        self.sessions[worker] = names
-        self.add_worker(worker)
-        if worker == self.worker():
-            self._fill_sessions(worker)
-
-    def _fill_sessions(self, worker: str) -> None:
-        typed = self.session()
-        self.session_box.blockSignals(True)
-        self.session_box.clear()
-        self.session_box.addItems(self.sessions.get(worker, []))
-        self.session_box.setCurrentText(typed)
-        self.session_box.blockSignals(False)
-        if not typed and self.session_box.count():
-            self.session_box.setCurrentIndex(0)
-
-    def _target_changed(self) -> None:
-        self.target_changed.emit(self.worker(), self.session())
+        return super().offers(info) and "--tune-" not in info.name
 
     def _strategy_changed(self) -> None:
         random = self.strategy_box.currentText() == "random"
