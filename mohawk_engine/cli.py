@@ -15,7 +15,7 @@ from mohawk_engine.config import ConfigError, EngineConfig, TlsConfig, is_loopba
 from mohawk_engine.schemas.security import BOOTSTRAP_ENV, secret_prefix
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mohawk-engine", description="Mohawk inference engine")
     parser.add_argument("--version", action="version", version=f"mohawk-engine {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     if args.command == "demo-models":
         return _demo_models(args.directory)
     if args.command == "certs":

@@ -108,6 +108,7 @@ class Engine:
             started_at=self.started_at,
             tls_not_after=self.tls_identity.not_after if self.tls_identity else None,
             tls_subject=self.tls_identity.subject if self.tls_identity else None,
+            auth=self.config.security.auth_enabled(self.config.server.host),
         )
 
     def record_event(self, session: str, kind: str, detail: str | None = None) -> None:

@@ -1,5 +1,6 @@
 """The console's themes (dark, the default, and light): a palette, a stylesheet and the chart colours,
-applied live. The module constants are the dark theme's, for colours that read on both (status colours)."""
+applied live. The module constants are the dark theme's; text coloured by status (OK/WARN/BAD/IDLE/MUTED)
+asks `tone()` when it paints, so the light theme's darker shades keep it readable on white."""
 
 from __future__ import annotations
 
@@ -53,9 +54,9 @@ DARK = Theme(
     "dark", BACKGROUND, SURFACE, SURFACE_ALT, BORDER, TEXT, MUTED, ACCENT, OK, WARN, BAD, IDLE, "#2d4a73", "#0b1220"
 )
 LIGHT = Theme(
-    "light", "#f4f5f7", "#ffffff", "#eceff3", "#d0d5dd", "#1b2230", "#5b6576", "#2f6fd6", "#1e9e63", "#b7791f",
-    "#d23f4c", "#8a93a3", "#cfe0fb", "#ffffff",
-)
+    "light", "#f4f5f7", "#ffffff", "#eceff3", "#d0d5dd", "#1b2230", "#5b6576", "#2f6fd6", "#17804f", "#95600f",
+    "#c0313e", "#6b7384", "#cfe0fb", "#ffffff",
+)  # status shades chosen for a WCAG contrast of at least 3.5 on the base, alternate and selection colours
 THEMES: dict[str, Theme] = {theme.name: theme for theme in (DARK, LIGHT)}
 
 _current: Theme = DARK
@@ -65,6 +66,11 @@ theme_listeners: list[Callable[[Theme], None]] = []
 
 def current_theme() -> Theme:
     return _current
+
+
+def tone(name: str) -> str:
+    """The current theme's colour for a status tone: "ok", "warn", "bad", "idle", "muted" or "accent"."""
+    return getattr(_current, name)
 
 
 def stylesheet(t: Theme) -> str:
@@ -157,10 +163,6 @@ QCheckBox::indicator:checked, QTableView::indicator:checked {{
 }}
 QCheckBox::indicator:disabled {{ border-color: {t.border}; }}
 """
-
-
-def apply_theme(app: QApplication) -> None:
-    """Fusion style, a dark palette (for what stylesheets miss) and the stylesheet; pyqtgraph to match."""
 
 
 STYLESHEET = stylesheet(DARK)

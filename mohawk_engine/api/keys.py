@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 
-from mohawk_engine.engine import Engine
+from mohawk_engine.api.routing import engine_of, error_responses
 from mohawk_engine.errors import NotFound
-from mohawk_engine.schemas import ErrorBody
 from mohawk_engine.schemas.security import ApiKeyCreated, ApiKeyInfo, ApiKeyRequest, AuditRecord
 
-_ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 403, 404)}
-
-
-def _engine(request: Request) -> Engine:
-    return request.app.state.engine
+_ERRORS = error_responses(400, 401, 403, 404)
 
 
 def build_keys_router() -> APIRouter:
@@ -22,17 +17,17 @@ def build_keys_router() -> APIRouter:
     @router.post("/keys", response_model=ApiKeyCreated, status_code=201)
     async def create_key(body: ApiKeyRequest, request: Request) -> ApiKeyCreated:
         """The answer holds the key's secret; it is not shown again."""
-        created = _engine(request).keys.create(body.label, body.scopes)
+        created = engine_of(request).keys.create(body.label, body.scopes)
         request.state.audit_target = created.prefix
         return created
 
     @router.get("/keys", response_model=list[ApiKeyInfo])
     async def list_keys(request: Request) -> list[ApiKeyInfo]:
-        return _engine(request).keys.list()
+        return engine_of(request).keys.list()
 
     @router.delete("/keys/{prefix}", response_model=ApiKeyInfo)
     async def revoke_key(prefix: str, request: Request) -> ApiKeyInfo:
-        revoked = _engine(request).keys.revoke(prefix)
+        revoked = engine_of(request).keys.revoke(prefix)
         if revoked is None:
             raise NotFound(f"no API key with prefix '{prefix}'; GET /v1/keys lists them")
         return revoked
@@ -44,6 +39,6 @@ def build_keys_router() -> APIRouter:
         since: float | None = Query(None, description="only records after this Unix time"),
     ) -> list[AuditRecord]:
         """Newest first."""
-        return _engine(request).audit.query(limit, since)
+        return engine_of(request).audit.query(limit, since)
 
     return router

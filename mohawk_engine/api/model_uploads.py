@@ -18,11 +18,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import ClientDisconnect
 
-from mohawk_engine.api.models_upload import InsufficientStorage, _name_and_format
+from mohawk_engine.api.models_upload import InsufficientStorage
+from mohawk_engine.api.routing import error_responses
 from mohawk_engine.engine import Engine
 from mohawk_engine.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from mohawk_engine.repository.model_check import InvalidModelFile, check_model_file, sniff_format
-from mohawk_engine.repository.repository import ModelExists, ModelNotFound
+from mohawk_engine.repository.repository import ModelExists, ModelNotFound, resolve_upload_target
 from mohawk_engine.repository.resumable import (
     BadChunk,
     OffsetMismatch,
@@ -31,23 +32,22 @@ from mohawk_engine.repository.resumable import (
     UploadNotFound,
 )
 from mohawk_engine.repository.uploads import ChecksumMismatch
-from mohawk_engine.schemas import ErrorBody, ModelFormat, ModelInfo
+from mohawk_engine.schemas import ModelFormat, ModelInfo
 from mohawk_engine.schemas.uploads import UploadOffsetConflict, UploadRequest, UploadStatus
 
-_ERRORS = {code: {"model": ErrorBody} for code in (400, 404, 409, 413, 507)}
+_ERRORS = error_responses(400, 404, 409, 413, 507)
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+)\s*$")
 RANGE_FORMAT = "'bytes START-END/TOTAL' (END inclusive, TOTAL the announced size)"
 
 
 def build_model_uploads_router() -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["v1"], responses=_ERRORS)
-    installs = asyncio.Lock()  # one commit at a time: the exists-check and the rename stay together
 
     @router.post("/uploads", response_model=UploadStatus, status_code=201)
     async def start_upload(body: UploadRequest, request: Request) -> UploadStatus:
         """Announce a file to send in chunks; nothing is accepted that could not be installed."""
         engine: Engine = request.app.state.engine
-        stem, model_format = _name_and_format(body.name, body.format.value if body.format else None)
+        stem, model_format = resolve_upload_target(body.name, body.format.value if body.format else None)
         request.state.audit_target = stem
         limit = engine.config.server.max_upload_bytes
         if body.size > limit:
@@ -115,7 +115,7 @@ def build_model_uploads_router() -> APIRouter:
             upload = _find(store, upload_id)
             request.state.audit_target = upload.name
             if not upload.committed:
-                await _install(engine, store, upload, installs)
+                await _install(engine, store, upload)
             try:
                 return engine.repository.get(upload.name)
             except ModelNotFound as exc:
@@ -136,7 +136,7 @@ def build_model_uploads_router() -> APIRouter:
     return router
 
 
-async def _install(engine: Engine, store: ResumableUploads, upload: PartialUpload, installs: asyncio.Lock) -> None:
+async def _install(engine: Engine, store: ResumableUploads, upload: PartialUpload) -> None:
     """Checksum, model check and atomic install; a file that fails the checks is dropped."""
     received = store.received(upload)
     if received != upload.size:
@@ -148,7 +148,7 @@ async def _install(engine: Engine, store: ResumableUploads, upload: PartialUploa
         path = await store.verify(upload)
         model_format = ModelFormat(upload.format) if upload.format else await asyncio.to_thread(sniff_format, path)
         await asyncio.to_thread(check_model_file, path, model_format)
-        async with installs:
+        async with engine.repository.install_lock:
             engine.repository.install(path, upload.name, model_format, upload.overwrite)
     except (ChecksumMismatch, InvalidModelFile) as exc:
         store.discard(upload.id)

@@ -16,17 +16,17 @@ from collections.abc import Callable
 from fastapi import APIRouter, Header, Request
 from pydantic import ValidationError
 
+from mohawk_engine.api.routing import error_responses
 from mohawk_engine.engine import Engine
 from mohawk_engine.errors import BadRequest, Conflict, EngineError, NotFound, PayloadTooLarge
 from mohawk_engine.repository.model_check import InvalidModelFile, check_model_file, sniff_format
-from mohawk_engine.repository.repository import InvalidModelName, ModelExists, ModelNotFound, validate_name
+from mohawk_engine.repository.repository import ModelExists, ModelNotFound, resolve_upload_target
 from mohawk_engine.repository.signatures import Sidecar
 from mohawk_engine.repository.uploads import ChecksumMismatch, IncomingModel, UploadTooLarge
-from mohawk_engine.schemas import ErrorBody, ModelFormat, ModelInfo, SessionState
+from mohawk_engine.schemas import ModelInfo, SessionState
 
-_ERRORS = {code: {"model": ErrorBody} for code in (400, 404, 409, 413)}
+_ERRORS = error_responses(400, 404, 409, 413)
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
-_FORMAT_OF_SUFFIX = {".onnx": ModelFormat.ONNX, ".pt": ModelFormat.TORCHSCRIPT}
 _IDLE = (SessionState.STOPPED, SessionState.FAILED)
 SIDECAR_MAX_BYTES = 1 << 20
 
@@ -39,7 +39,6 @@ class InsufficientStorage(EngineError):
 
 def build_models_upload_router() -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["v1"], responses=_ERRORS)
-    changes = asyncio.Lock()  # one install or delete at a time: the exists-check and the rename stay together
 
     @router.put("/models/{name}", response_model=ModelInfo, status_code=201)
     async def upload_model(
@@ -52,7 +51,7 @@ def build_models_upload_router() -> APIRouter:
         """Upload a model file (raw bytes). The format comes from X-Model-Format, the name's
         extension (.onnx, .pt), or the file itself."""
         engine: Engine = request.app.state.engine
-        stem, model_format = _name_and_format(name, x_model_format)
+        stem, model_format = resolve_upload_target(name, x_model_format)
         if x_content_sha256 is None or not _SHA256.match(x_content_sha256):
             raise BadRequest("header X-Content-SHA256 is required: the 64-digit hex SHA-256 of the body")
         if not overwrite and engine.repository.find(stem) is not None:
@@ -70,7 +69,7 @@ def build_models_upload_router() -> APIRouter:
             await incoming.finish(x_content_sha256)
             model_format = model_format or await asyncio.to_thread(sniff_format, incoming.path)
             await asyncio.to_thread(check_model_file, incoming.path, model_format)
-            async with changes:
+            async with engine.repository.install_lock:
                 engine.repository.install(incoming.path, stem, model_format, overwrite)
         except UploadTooLarge as exc:
             raise PayloadTooLarge(str(exc)) from exc
@@ -97,14 +96,14 @@ def build_models_upload_router() -> APIRouter:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
             raise BadRequest(f"invalid signature: {problems}") from exc
         text = json.dumps(sidecar.model_dump(mode="json", exclude_none=True), indent=2) + "\n"
-        async with changes:
+        async with engine.repository.install_lock:
             return await asyncio.to_thread(_guarded, engine.repository.write_sidecar, name, text)
 
     @router.delete("/models/{name}", response_model=ModelInfo)
     async def delete_model(name: str, request: Request) -> ModelInfo:
         """Remove a model file and its sidecar; 409 while a session uses it."""
         engine: Engine = request.app.state.engine
-        async with changes:
+        async with engine.repository.install_lock:
             sessions = engine.sessions.all_sessions()
             users = [s.spec.name for s in sessions if s.spec.model == name and s.state not in _IDLE]
             if users:
@@ -112,28 +111,6 @@ def build_models_upload_router() -> APIRouter:
             return _guarded(engine.repository.remove, name)
 
     return router
-
-
-def _name_and_format(name: str, header: str | None) -> tuple[str, ModelFormat | None]:
-    """The model's stem and its format (None: sniff the file); raises BadRequest."""
-    stem, from_suffix = name, None
-    for suffix, model_format in _FORMAT_OF_SUFFIX.items():
-        if name.endswith(suffix) and len(name) > len(suffix):
-            stem, from_suffix = name.removesuffix(suffix), model_format
-    try:
-        validate_name(stem)
-    except InvalidModelName as exc:
-        raise BadRequest(str(exc)) from exc
-    if header is None:
-        return stem, from_suffix
-    try:
-        from_header = ModelFormat(header.strip().lower())
-    except ValueError:
-        choices = ", ".join(f.value for f in ModelFormat)
-        raise BadRequest(f"X-Model-Format '{header}' is not a model format; expected one of: {choices}") from None
-    if from_suffix is not None and from_suffix is not from_header:
-        raise BadRequest(f"X-Model-Format says {from_header.value} but the name '{name}' says {from_suffix.value}")
-    return stem, from_header
 
 
 def _guarded(action: Callable[..., ModelInfo], *args: str) -> ModelInfo:

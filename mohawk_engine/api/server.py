@@ -74,7 +74,7 @@ def serve(config: EngineConfig) -> None:
     uv_config = uvicorn.Config(
         app,
         loop="uvloop" if _has("uvloop") else "asyncio",
-        http="httptools" if _has("httptools") else "h11",
+        http=_http_protocol(),
         log_config=None,  # uvicorn's records reach the engine's handlers: stderr, the JSON file, /v1/logs
         log_level="debug" if config.logging.level == "debug" else "warning",
         access_log=False,
@@ -95,6 +95,15 @@ def serve(config: EngineConfig) -> None:
         ssl_cert_reqs=ssl.CERT_REQUIRED if tls.client_ca_file else ssl.CERT_NONE,
     )
     _Server(uv_config).run(sockets=[sock])
+
+
+def _http_protocol():
+    """httptools with one write per response (see api/http_protocol.py); h11 when httptools is missing."""
+    if not _has("httptools"):
+        return "h11"
+    from mohawk_engine.api.http_protocol import CoalescingHttpToolsProtocol
+
+    return CoalescingHttpToolsProtocol
 
 
 class _Server(uvicorn.Server):

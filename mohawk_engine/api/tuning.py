@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from mohawk_engine.engine import Engine
-from mohawk_engine.schemas import ErrorBody
+from mohawk_engine.api.routing import engine_of, error_responses
 from mohawk_engine.schemas.tuning import TuningTaskInfo, TuningTaskRequest
 
-_ERRORS = {code: {"model": ErrorBody} for code in (400, 404, 409)}
-
-
-def _engine(request: Request) -> Engine:
-    return request.app.state.engine
+_ERRORS = error_responses(400, 404, 409)
 
 
 def build_tuning_router() -> APIRouter:
@@ -22,23 +17,23 @@ def build_tuning_router() -> APIRouter:
     async def create_task(body: TuningTaskRequest, request: Request) -> TuningTaskInfo:
         """Queue a task; it runs when the tasks before it have finished. Apply its best_spec with PUT /v1/sessions."""
         request.state.audit_target = body.session  # cancel and delete name the task id (from the path)
-        return _engine(request).tuning.create(body)
+        return engine_of(request).tuning.create(body)
 
     @router.get("", response_model=list[TuningTaskInfo])
     async def list_tasks(request: Request) -> list[TuningTaskInfo]:
-        return _engine(request).tuning.list()
+        return engine_of(request).tuning.list()
 
     @router.get("/{task_id}", response_model=TuningTaskInfo)
     async def get_task(task_id: int, request: Request) -> TuningTaskInfo:
-        return _engine(request).tuning.get(task_id)
+        return engine_of(request).tuning.get(task_id)
 
     @router.post("/{task_id}/cancel", response_model=TuningTaskInfo)
     async def cancel_task(task_id: int, request: Request) -> TuningTaskInfo:
-        return await _engine(request).tuning.cancel(task_id)
+        return await engine_of(request).tuning.cancel(task_id)
 
     @router.delete("/{task_id}", response_model=TuningTaskInfo)
     async def delete_task(task_id: int, request: Request) -> TuningTaskInfo:
         """Only a finished task (completed, failed or cancelled) can be deleted."""
-        return _engine(request).tuning.delete(task_id)
+        return engine_of(request).tuning.delete(task_id)
 
     return router

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 
 from mohawk_engine import __version__
 from mohawk_engine.api.infer import InferHandler, read_body
-from mohawk_engine.engine import Engine
+from mohawk_engine.api.routing import engine_of
 from mohawk_engine.errors import BadRequest, NotFound, SessionNotReady
 from mohawk_engine.schemas import SessionInfo, SessionState, TensorSpec
 from mohawk_engine.sessions.session import Session
@@ -22,12 +22,8 @@ _PLATFORMS = {"onnx": ("onnxruntime_onnx", "onnxruntime"), "torchscript": ("pyto
 _CONFIG_TYPES = {"BYTES": "TYPE_STRING"}
 
 
-def _engine(request: Request) -> Engine:
-    return request.app.state.engine
-
-
 def _session(request: Request, name: str, version: str | None) -> Session:
-    session = _engine(request).sessions.get(name)
+    session = engine_of(request).sessions.get(name)
     if version and version != str(session.version):
         raise NotFound(f"model '{name}' has no version '{version}'; serving version {session.version}")
     return session
@@ -117,23 +113,23 @@ def build_v2_router(handler: InferHandler, max_request_bytes: int) -> APIRouter:
 
     @router.get("/health/live")
     async def live(request: Request) -> Response:
-        return Response(status_code=200 if _engine(request).live else 503)
+        return Response(status_code=200 if engine_of(request).live else 503)
 
     @router.get("/health/ready")
     async def ready(request: Request) -> Response:
-        engine = _engine(request)
+        engine = engine_of(request)
         return Response(status_code=200 if engine.live and engine.sessions.all_settled() else 503)
 
     @router.post("/repository/index")
     async def repository_index(request: Request) -> list[dict]:
         """Triton's model repository extension: every session as {name, version, state[, reason]}."""
         ready_only = _ready_only(await request.body())
-        index = [_index_entry(info) for info in _engine(request).sessions.list()]
+        index = [_index_entry(info) for info in engine_of(request).sessions.list()]
         return [entry for entry in index if entry["state"] == "READY"] if ready_only else index
 
     @router.get("/models/stats")
     async def all_stats(request: Request) -> dict:
-        sessions = _engine(request).sessions
+        sessions = engine_of(request).sessions
         return {"model_stats": [sessions.get(info.name).triton_stats() for info in sessions.list()]}
 
     @router.get("/models/{name}")
@@ -145,7 +141,7 @@ def build_v2_router(handler: InferHandler, max_request_bytes: int) -> APIRouter:
     @router.get("/models/{name}/versions/{version}/ready")
     async def model_ready(name: str, request: Request, version: str | None = None) -> Response:
         try:
-            _engine(request).sessions.ready(name)
+            engine_of(request).sessions.ready(name)
         except SessionNotReady:
             return Response(status_code=400)
         _session(request, name, version)

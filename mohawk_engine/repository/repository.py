@@ -7,12 +7,14 @@ are plain file stems, and a symlink whose target lies outside the root is refuse
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
 import threading
 from pathlib import Path
 
+from mohawk_engine.errors import BadRequest
 from mohawk_engine.repository.signatures import describe
 from mohawk_engine.schemas import ModelFormat, ModelInfo
 
@@ -20,6 +22,7 @@ log = logging.getLogger("mohawk.repository")
 
 SUFFIXES = (".onnx", ".pt")
 _SUFFIX_OF = {ModelFormat.ONNX: ".onnx", ModelFormat.TORCHSCRIPT: ".pt"}
+_FORMAT_OF = {suffix: model_format for model_format, suffix in _SUFFIX_OF.items()}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
@@ -48,11 +51,42 @@ def validate_name(name: str) -> str:
     return name
 
 
+def resolve_upload_target(name: str, format_header: str | None) -> tuple[str, ModelFormat | None]:
+    """The stem and format an upload named `name` installs as (format None: sniff the file).
+
+    The format comes from `format_header` (e.g. X-Model-Format) or the name's extension, which
+    must agree when both are given; raises BadRequest naming what was wrong.
+    """
+    stem, from_suffix = name, None
+    for suffix, model_format in _FORMAT_OF.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem, from_suffix = name.removesuffix(suffix), model_format
+    try:
+        validate_name(stem)
+    except InvalidModelName as exc:
+        raise BadRequest(str(exc)) from exc
+    if format_header is None:
+        return stem, from_suffix
+    try:
+        from_header = ModelFormat(format_header.strip().lower())
+    except ValueError:
+        choices = ", ".join(f.value for f in ModelFormat)
+        raise BadRequest(
+            f"X-Model-Format '{format_header}' is not a model format; expected one of: {choices}"
+        ) from None
+    if from_suffix is not None and from_suffix is not from_header:
+        raise BadRequest(f"X-Model-Format says {from_header.value} but the name '{name}' says {from_suffix.value}")
+    return stem, from_header
+
+
 class ModelRepository:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cache: dict[Path, tuple[tuple[int, int], ModelInfo]] = {}
         self._lock = threading.Lock()
+        # Every change to the set of files (install, sidecar write, delete), whichever router makes
+        # it, holds this lock so that an "exists?" check and the rename that follows stay together.
+        self.install_lock = asyncio.Lock()
 
     def list(self) -> list[ModelInfo]:
         """Every model file; one that links outside the root is listed with `error` set, never read."""

@@ -22,3 +22,6 @@ class ServerInfo(BaseModel):
     started_at: float
     tls_not_after: datetime | None = Field(None, description="When the serving certificate expires; None over HTTP")
     tls_subject: str | None = Field(None, description="The serving certificate's subject (RFC 4514); None over HTTP")
+    auth: bool | None = Field(
+        None, description="Whether /v1 calls need an API key; None when unknown (an older engine, a plain v2 server)"
+    )

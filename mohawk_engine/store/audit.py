@@ -6,12 +6,12 @@ MAX_RECORDS rows; older ones are pruned every PRUNE_EVERY inserts.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from mohawk_engine.schemas.security import AuditRecord
+from mohawk_engine.store.connection import open_wal
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -33,10 +33,7 @@ class AuditLog:
     def __init__(self, path: Path, max_records: int = MAX_RECORDS) -> None:
         self._lock = threading.Lock()
         self._max = max_records
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_wal(path, _SCHEMA)
 
     def close(self) -> None:
         with self._lock:

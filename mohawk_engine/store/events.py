@@ -6,12 +6,12 @@ Its own connection to the same SQLite file (WAL mode lets both write safely).
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from mohawk_engine.schemas.telemetry import SessionEvent, SessionHistory
+from mohawk_engine.store.connection import open_wal
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -36,10 +36,7 @@ MAX_HISTORY = 1_000
 class EventLog:
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_wal(path, _SCHEMA)
 
     def close(self) -> None:
         with self._lock:

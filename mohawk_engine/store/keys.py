@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mohawk_engine.schemas.security import SCOPES, ApiKeyCreated, ApiKeyInfo, new_secret, secret_prefix
+from mohawk_engine.store.connection import open_wal
 
 BOOTSTRAP_LABEL = "console (bundled)"
 LAST_USED_EVERY_S = 5.0
@@ -59,10 +60,7 @@ class KeyStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_wal(path, _SCHEMA)
         self._last_used_written: dict[str, float] = {}
         self._ephemeral: dict[str, KeyIdentity] = {}  # secret's hash -> identity, for keys kept only in memory
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 import uuid
 from pathlib import Path
 
 from mohawk_engine.schemas import SessionInfo, SessionSpec, SessionState
+from mohawk_engine.store.connection import open_wal
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -34,10 +34,7 @@ class StateStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_wal(path, _SCHEMA, timeout=5.0)  # sqlite3's default wait, as before
 
     def close(self) -> None:
         with self._lock:

@@ -7,7 +7,6 @@ it is created, so that after a crash the engine knows which stored session to dr
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from mohawk_engine.schemas import SessionSpec
 from mohawk_engine.schemas.tuning import Experiment, TuningStatus, TuningTaskRequest
+from mohawk_engine.store.connection import open_wal
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tuning_tasks (
@@ -56,11 +56,7 @@ class TaskRecord:
 class TuningStore:
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        self._db = open_wal(path, _SCHEMA, foreign_keys=True)
 
     def close(self) -> None:
         with self._lock:

@@ -11,7 +11,7 @@ from mohawk_gui.adapters.fleet_tracker import FleetTracker
 from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.services.alert_rules import ACTIVE, AlertRecord
 from mohawk_gui.services.alerts import CRITICAL, RULE_TITLES
-from mohawk_gui.theme import BAD, MUTED, WARN
+from mohawk_gui.theme import tone
 
 COLUMNS = ("Severity", "Rule", "Target", "State", "Fired", "Acknowledged", "Resolved", "Detail")
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -51,8 +51,8 @@ class AlertsTableModel(RecordTableModel[AlertRecord]):
             return str(record.alert)
         if role == Qt.ItemDataRole.ForegroundRole and name in ("Severity", "State"):
             if name == "Severity":
-                return QColor(BAD if record.alert.severity == CRITICAL else WARN)
-            return None if record.state == ACTIVE else QColor(MUTED)
+                return QColor(tone("bad" if record.alert.severity == CRITICAL else "warn"))
+            return None if record.state == ACTIVE else QColor(tone("muted"))
         return None
 
     def cell(self, record: AlertRecord, column: int) -> str:

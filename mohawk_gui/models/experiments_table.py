@@ -8,10 +8,13 @@ from PyQt6.QtGui import QColor
 from mohawk_engine.schemas.tuning import Experiment, TuningTaskInfo
 from mohawk_gui.models.record_table import RecordTableModel
 from mohawk_gui.models.runs_table import number_text
-from mohawk_gui.theme import BAD, OK
+from mohawk_gui.theme import tone
 
 COLUMNS = ("#", "Params", "Concurrency", "req/s", "p50 (ms)", "p99 (ms)", "Memory (MB)", "Status")
+# What the header shows: compact, so every column fits beside the chart at 1440 wide; the tooltip has the name.
+HEADERS = ("#", "Params", "Conc.", "req/s", "p50 ms", "p99 ms", "Mem MB", "Status")
 FIRST_NUMBER_COLUMN = COLUMNS.index("Concurrency")
+PARAMS_COLUMN = COLUMNS.index("Params")
 STATUS_COLUMN = COLUMNS.index("Status")
 EXPERIMENT_ROLE = Qt.ItemDataRole.UserRole  # the Experiment
 
@@ -87,15 +90,25 @@ class ExperimentsModel(RecordTableModel[Experiment]):
     def cell(self, experiment: Experiment, column: int) -> str:
         return experiment_values(experiment, self._best, self._pareto)[column]
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMNS[section]
+        return None
+
     def role_data(self, experiment: Experiment, column: int, role: int):
         if role == EXPERIMENT_ROLE:
             return experiment
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
             if experiment.status != "ok":
-                return QColor(BAD)
-            return QColor(OK) if experiment.index == self._best else None
+                return QColor(tone("bad"))
+            return QColor(tone("ok")) if experiment.index == self._best else None
         if role == Qt.ItemDataRole.ToolTipRole:
             params = experiment.params
-            return (f"batching: {params.batching.model_dump()}\ndevice map: {params.device_map.model_dump()}"
-                    + (f"\n{experiment.reason}" if experiment.reason else ""))  # fmt: skip
+            shown = self.cell(experiment, column) if column in (PARAMS_COLUMN, STATUS_COLUMN) else ""
+            return (f"{shown}\n" if shown else "") + (
+                f"batching: {params.batching.model_dump()}\ndevice map: {params.device_map.model_dump()}"
+                + (f"\n{experiment.reason}" if experiment.reason else "")
+            )  # the elided Params and Status cells' full text comes first
         return None

@@ -10,11 +10,11 @@ from PyQt6.QtGui import QColor
 
 from mohawk_gui.models.log_entry import LogEntry
 from mohawk_gui.models.record_table import RecordTableModel
-from mohawk_gui.theme import ACCENT, BAD, MUTED, WARN
+from mohawk_gui.theme import tone
 
 COLUMNS = ("Time", "Worker", "Level", "Source", "Message")
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
-LEVEL_COLORS = {"DEBUG": MUTED, "WARNING": WARN, "ERROR": BAD, "CRITICAL": BAD}
+LEVEL_COLORS = {"DEBUG": "muted", "WARNING": "warn", "ERROR": "bad", "CRITICAL": "bad"}  # theme tones
 
 
 class LogRingModel(RecordTableModel[LogEntry]):
@@ -67,11 +67,11 @@ class LogRingModel(RecordTableModel[LogEntry]):
             return entry
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 2 and entry.level in LEVEL_COLORS:
-                return QColor(LEVEL_COLORS[entry.level])
+                return QColor(tone(LEVEL_COLORS[entry.level]))
             if column == 3 and entry.kind == "event":
-                return QColor(ACCENT)
+                return QColor(tone("accent"))
             if column in (0, 1):
-                return QColor(MUTED)
+                return QColor(tone("muted"))
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
             return f"{entry.logger}\n{entry.message}" if entry.logger else entry.message
         return None

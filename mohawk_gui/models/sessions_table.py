@@ -12,7 +12,7 @@ from mohawk_engine.schemas import SessionInfo, SessionState
 from mohawk_engine.schemas.telemetry import MetricsSnapshot, SessionMetrics
 from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.models.session_text import latency_of, placement_text
-from mohawk_gui.theme import BAD, IDLE, MUTED, OK, WARN
+from mohawk_gui.theme import tone
 
 COLUMNS = ("Worker", "Session", "Model", "Format", "State", "Placement", "req/s", "p99 (ms)", "Queue")
 STATE_COLUMN = COLUMNS.index("State")
@@ -20,12 +20,13 @@ FIRST_METRIC_COLUMN = COLUMNS.index("req/s")
 METRICS_REFRESH_S = 0.5  # the table's figures change at most this often; charts carry the 10 Hz detail
 KEY_ROLE = Qt.ItemDataRole.UserRole  # (worker, session)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value (numbers sort as numbers)
+# The theme tone per state: the colour itself is read from the current theme when a cell paints.
 STATE_COLORS = {
-    SessionState.READY: OK,
-    SessionState.LOADING: WARN,
-    SessionState.DRAINING: WARN,
-    SessionState.FAILED: BAD,
-    SessionState.STOPPED: IDLE,
+    SessionState.READY: "ok",
+    SessionState.LOADING: "warn",
+    SessionState.DRAINING: "warn",
+    SessionState.FAILED: "bad",
+    SessionState.STOPPED: "idle",
 }
 
 
@@ -179,9 +180,9 @@ class SessionsTableModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == STATE_COLUMN:
-                return QColor(STATE_COLORS.get(row.info.state, IDLE))
+                return QColor(tone(STATE_COLORS.get(row.info.state, "idle")))
             if column == 0:
-                return QColor(MUTED)
+                return QColor(tone("muted"))
         if role == Qt.ItemDataRole.ToolTipRole and row.info.reason:
             return row.info.reason
         return None

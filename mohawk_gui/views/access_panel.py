@@ -1,7 +1,8 @@
 """Access: the selected worker's API keys; generate (secret shown once), revoke (after a confirmation), refresh.
 
 Calls go through the worker's client, so they carry the console's own token for that worker; when
-it is refused (401, or 403 without the admin scope) the panel says so and stays usable.
+it is refused (401, or 403 without the admin scope) the panel says so and stays usable. A worker whose
+ServerInfo says auth is off gets a note: keys can be made there but nothing asks for them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Callable
 from PyQt6.QtGui import QShowEvent
 from PyQt6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from mohawk_engine.schemas.security import ApiKeyCreated, ApiKeyRequest, secret_prefix
+from mohawk_engine.client import EngineClient
+from mohawk_engine.schemas.security import ApiKeyCreated, ApiKeyInfo, ApiKeyRequest, secret_prefix
 from mohawk_gui.models.keys_table import KeysTableModel
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.access_dialogs import GenerateKeyDialog, SecretDialog
@@ -26,6 +28,13 @@ TIPS = {
     "refresh": "Re-read the worker's API keys",
 }
 TokenOf = Callable[[str], str | None]
+AUTH_OFF_NOTE = "auth is off on this worker: keys can be made but are not required"
+
+
+async def keys_and_auth(client: EngineClient) -> tuple[list[ApiKeyInfo], bool | None]:
+    """The worker's keys and whether it needs them (None: the engine does not say)."""
+    keys = await client.keys()
+    return keys, (await client.server_info()).auth
 
 
 class AccessPanel(QWidget):
@@ -55,12 +64,17 @@ class AccessPanel(QWidget):
         self.model = KeysTableModel(self)
         self.table = record_table_view(self.model, QAbstractItemView.SelectionMode.SingleSelection)
         self.message = ErrorBanner()
+        self.auth_note = QLabel(AUTH_OFF_NOTE)
+        self.auth_note.setToolTip("The engine runs with security.auth off (or 'auto' on a loopback bind)")
+        set_role(self.auth_note, "muted")
+        self.auth_note.hide()
         self.calls = WorkerCalls(client_of, lambda: self.worker, self.message)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        layout.addWidget(self.auth_note)
         layout.addWidget(self.table, 1)
 
         self.generate_button.clicked.connect(self.open_generate_dialog)
@@ -77,6 +91,7 @@ class AccessPanel(QWidget):
         self.worker = worker
         self.model.set_keys([])
         self.summary.clear()
+        self.auth_note.hide()
         self.message.dismiss()
         self._stale = True
         self._update_buttons()
@@ -98,7 +113,7 @@ class AccessPanel(QWidget):
 
     def refresh(self) -> asyncio.Future:
         self._stale = False
-        return self.calls.call(lambda client: client.keys(), self._show_keys)
+        return self.calls.call(keys_and_auth, self._show_keys)
 
     def open_generate_dialog(self) -> GenerateKeyDialog | None:
         if self.worker is None:
@@ -146,7 +161,9 @@ class AccessPanel(QWidget):
     def revoke(self, prefix: str) -> asyncio.Future:
         return self.calls.call(lambda client: client.revoke_key(prefix), lambda _revoked: self.refresh())
 
-    def _show_keys(self, keys: list) -> None:
+    def _show_keys(self, answer: tuple[list[ApiKeyInfo], bool | None]) -> None:
+        keys, auth = answer
+        self.auth_note.setVisible(auth is False)
         selected = self.selected_prefix()
         self.model.set_keys(keys)
         active = sum(not key.revoked for key in keys)

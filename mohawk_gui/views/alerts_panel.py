@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -47,6 +48,9 @@ class AlertsPanel(QDialog):
         top.addWidget(self.acknowledge_all_button)
 
         self.table = record_table_view(self.model, stretch_column=COLUMNS.index("Detail"))
+        # A long reason wraps onto more lines of its row instead of being cut (the tooltip has it too).
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)

@@ -23,7 +23,7 @@ from mohawk_gui.models.session_recorder import SessionRecorder
 from mohawk_gui.models.session_text import batching_text, bytes_text, placement_text
 from mohawk_gui.models.sessions_table import STATE_COLORS
 from mohawk_gui.services.v2_models import READ_ONLY_REASON
-from mohawk_gui.theme import IDLE, set_role
+from mohawk_gui.theme import set_role, tone
 from mohawk_gui.views.async_tasks import spawn
 from mohawk_gui.views.error_banner import ErrorBanner
 from mohawk_gui.views.session_charts import SessionCharts
@@ -304,7 +304,7 @@ class SessionDetail(QWidget):
             )
 
     def _show_state(self, state: str, reason: str | None) -> None:
-        color = next((c for s, c in STATE_COLORS.items() if s.value == state), IDLE)
+        color = tone(next((c for s, c in STATE_COLORS.items() if s.value == state), "idle"))
         self.state_label.setText(state)
         self.state_label.setStyleSheet(
             f"font-weight: 600; padding: 2px 10px; border-radius: 8px; color: {color}; border: 1px solid {color};"

@@ -9,7 +9,7 @@ from PyQt6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
 from mohawk_gui.services.alerts import CRITICAL
 from mohawk_gui.services.fleet_stats import fleet_totals
-from mohawk_gui.theme import BAD, MUTED, OK, WARN
+from mohawk_gui.theme import tone
 
 
 class FleetStatusBar(QStatusBar):
@@ -44,7 +44,8 @@ class FleetStatusBar(QStatusBar):
         fleet = self.tracker.fleet
         totals = fleet_totals(fleet)
         names = [worker.name for worker in fleet if worker.reachable]
-        color = MUTED if not totals.workers else OK if totals.workers_up == totals.workers else WARN if names else BAD
+        level = "muted" if not totals.workers else "ok" if totals.workers_up == totals.workers else "warn" if names else "bad"
+        color = tone(level)
         self.workers.setText(f"<span style='color:{color}'>●</span> {totals.workers_up}/{totals.workers} workers connected")
         self.workers.setToolTip("\n".join(f"{worker.name}: {worker.state} {worker.reason}".strip() for worker in fleet))
         versions = sorted({worker.version for worker in fleet if worker.version})

@@ -68,6 +68,7 @@ def test_generate_shows_the_secret_once_and_revoke_refuses_it_after(qtbot, loop,
     view = _view(qtbot, console, tracker, _block("secure", secure_engine.url, admin_secret))
     view.tabs.setCurrentWidget(view.access)
     until(qtbot, lambda: _key_cell(view, secret_prefix(admin_secret), "Scopes") == "admin")
+    assert view.access.auth_note.isHidden(), "auth is on: no 'auth is off' note"
 
     dialog = view.access.open_generate_dialog()
     assert not dialog.create_button.isEnabled() and dialog.problem_label.text().startswith("Label")

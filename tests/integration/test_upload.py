@@ -175,3 +175,38 @@ async def test_a_link_out_of_the_repository_is_listed_as_refused_and_never_serve
             assert deploy_error.status == 400 and "refused" in deploy_error.message
     finally:
         (engine.model_repo / "passwd.onnx").unlink()
+
+
+async def _put(url: str, name: str, source: Path) -> int:
+    async with EngineClient(url) as client:
+        try:
+            await client.upload_model(name, source)
+        except EngineClientError as exc:
+            assert exc.status != 409 or "exists" in exc.message, exc.message
+            return exc.status
+        return 201
+
+
+async def _commit(url: str, name: str, source: Path) -> int:
+    """A resumable upload sent whole, then committed: the commit is what races."""
+    body = source.read_bytes()
+    async with EngineClient(url) as client:
+        started = await client.start_upload(name, len(body), hashlib.sha256(body).hexdigest())
+        await client.upload_chunk(started.id, 0, body, len(body))
+        try:
+            await client.commit_upload(started.id)
+        except EngineClientError as exc:
+            assert exc.status != 409 or "exists" in exc.message, exc.message
+            return exc.status
+        return 201
+
+
+@pytest.mark.parametrize("second", ["put", "resumable"])
+async def test_two_installs_of_one_new_name_at_once_are_one_201_and_one_409(engine, demo_repo, second):
+    """PUT /v1/models and the resumable commit share the repository's install lock."""
+    name, source = f"race-{second}", demo_repo / "add-sub.onnx"
+    other = _put(engine.url, name, source) if second == "put" else _commit(engine.url, name, source)
+    statuses = await asyncio.gather(_put(engine.url, name, source), other)
+    assert sorted(statuses) == [201, 409]
+    assert (engine.model_repo / f"{name}.onnx").read_bytes() == source.read_bytes()
+    assert _leftovers(engine) == []

@@ -17,14 +17,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mohawk_engine.cli import _parser as engine_cli
+from mohawk_engine.cli import build_parser
 from mohawk_engine.client import EngineClient
 from mohawk_engine.config import EngineConfig
 from mohawk_engine.schemas import SessionState
 from mohawk_engine.schemas.security import new_secret
-from tests.unit.test_deploy_manifests import engine_toml, only
+from tests.support.deploy_manifests import ROOT, engine_toml, only
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCKER = ROOT / "deploy" / "docker"
 
 
@@ -100,7 +99,7 @@ def test_healthcheck_and_cmd_start_the_engine_in_exec_form():
     (cmd,) = [a for op, a in stage if op == "CMD"]
     command = exec_form(cmd)
     assert command[0] == "mohawk-engine"
-    args = engine_cli().parse_args(command[1:])
+    args = build_parser().parse_args(command[1:])
     assert args.command == "serve" and args.host == "0.0.0.0"
     assert not [a for op, a in stage if op == "ENTRYPOINT"], "a CMD alone lets Kubernetes args replace it"
 
@@ -108,7 +107,7 @@ def test_healthcheck_and_cmd_start_the_engine_in_exec_form():
 def test_exposed_port_and_volumes_match_the_image_config(tmp_path: Path):
     stage = final_stage()
     (cmd,) = [a for op, a in stage if op == "CMD"]
-    args = engine_cli().parse_args(exec_form(cmd)[1:])
+    args = build_parser().parse_args(exec_form(cmd)[1:])
     _, config = image_config(Path(str(args.config)).name, tmp_path)
     (expose,) = [a for op, a in stage if op == "EXPOSE"]
     assert int(expose.split("/")[0]) == config.server.port

@@ -17,15 +17,12 @@ from pathlib import Path
 import jsonschema
 import kubernetes_validate
 import pytest
-import yaml
 from referencing import Registry, Resource
 
-from mohawk_engine.cli import _parser as engine_cli
-from mohawk_engine.config import EngineConfig, load_config
+from mohawk_engine.cli import build_parser
 from mohawk_engine.schemas.security import secret_prefix
+from tests.support.deploy_manifests import DEPLOY, ROOT, all_documents, documents, engine_toml, manifests, of_kind, only
 
-ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
 SCHEMAS = ROOT / "tests" / "support" / "schemas"
 K8S_VERSIONS = ("1.29", kubernetes_validate.latest_version())  # the oldest cluster we claim, and the newest
 CRD_SCHEMAS = {
@@ -63,39 +60,9 @@ def k8s_fragment(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, registry=definitions @ Registry())
 
 
-def documents(path: Path) -> list[dict]:
-    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc is not None]
-
-
-def all_documents() -> list[tuple[Path, dict]]:
-    return [(path, doc) for path in sorted(DEPLOY.rglob("*.y*ml")) for doc in documents(path)]
-
-
-def manifests() -> list[tuple[Path, dict]]:
-    """The documents that are objects with a kind (not the JSON patch lists)."""
-    return [(path, doc) for path, doc in all_documents() if isinstance(doc, dict) and "kind" in doc]
-
-
-def of_kind(kind: str) -> list[dict]:
-    return [doc for _, doc in manifests() if doc["kind"] == kind]
-
-
-def only(kind: str, under: str) -> dict:
-    found = [doc for path, doc in manifests() if doc["kind"] == kind and under in str(path)]
-    assert len(found) == 1, f"expected one {kind} under {under}, found {len(found)}"
-    return found[0]
-
-
-def engine_toml(text: str, tmp_path: Path) -> EngineConfig:
-    """Load a TOML the deployment ships with the engine's own loader (unknown options fail)."""
-    path = tmp_path / "engine.toml"
-    path.write_text(text)
-    return load_config(path)
-
-
 def serve_args(command: list[str], args: list[str]):
     assert command == ["mohawk-engine"], command
-    parsed = engine_cli().parse_args(args)
+    parsed = build_parser().parse_args(args)
     assert parsed.command == "serve"
     return parsed
 

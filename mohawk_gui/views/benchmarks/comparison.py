@@ -7,7 +7,7 @@ from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from mohawk_gui.services.run_store import SavedRun
-from mohawk_gui.theme import BAD, OK, set_role
+from mohawk_gui.theme import set_role, tone
 from mohawk_gui.views.benchmarks.figures import comparison_rows, ratio_text, run_label, value_text
 from mohawk_gui.views.benchmarks.overlay_chart import OverlayChart
 
@@ -25,6 +25,19 @@ def series_lines(runs: list[SavedRun], field: str) -> dict[str, tuple[list[float
     return lines
 
 
+class ToneItem(QTableWidgetItem):
+    """A cell whose text takes a theme tone ("ok", "bad"), read from the current theme when it paints."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.tone: str | None = None
+
+    def data(self, role: int):
+        if role == Qt.ItemDataRole.ForegroundRole and self.tone:
+            return QColor(tone(self.tone))
+        return super().data(role)
+
+
 class ComparisonPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,11 +49,15 @@ class ComparisonPanel(QWidget):
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Figures fit their contents; the label takes the rest and elides (its tooltip has it whole), so the
+        # table does not scroll sideways beside the two charts at 1440 wide.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.setMinimumWidth(360)
+        self.table.setMinimumWidth(300)
         self.throughput, self.latency = (OverlayChart(title, units) for title, units, _ in OVERLAYS)
         figures = QVBoxLayout()
         figures.addWidget(self.caption)
@@ -63,13 +80,14 @@ class ComparisonPanel(QWidget):
         for row, (label, first, second, ratio, higher_better) in enumerate(rows):
             cells = (label, value_text(first), value_text(second), ratio_text(ratio))
             for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+                item = ToneItem(text)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                else:
+                    item.setToolTip(text)
+                if column == 3 and ratio is not None and abs(ratio - 1) > SAME:
+                    item.tone = "ok" if (ratio > 1) == higher_better else "bad"
                 self.table.setItem(row, column, item)
-            if ratio is not None and abs(ratio - 1) > SAME:
-                better = (ratio > 1) == higher_better
-                self.table.item(row, 3).setForeground(QColor(OK if better else BAD))
         for chart, (_, _, field) in zip(self.charts(), OVERLAYS, strict=True):
             chart.set_lines(series_lines(self.runs, field))
 

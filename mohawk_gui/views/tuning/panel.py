@@ -22,7 +22,7 @@ from mohawk_engine.client import EngineClientError
 from mohawk_engine.schemas import SessionSpec
 from mohawk_engine.schemas.tuning import Experiment, TuningStatus, TuningTaskInfo, TuningTaskRequest
 from mohawk_gui.adapters.hub import FleetHub
-from mohawk_gui.models.experiments_table import ExperimentsModel
+from mohawk_gui.models.experiments_table import PARAMS_COLUMN, STATUS_COLUMN, ExperimentsModel
 from mohawk_gui.models.tuning_tasks import TuningTasksModel
 from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
@@ -47,6 +47,17 @@ def _table(model) -> QTableView:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def fit_experiment_columns(table: QTableView) -> None:
+    """Figures fit their contents; Params and Status share the rest and elide (their tooltips hold the
+    full text), so the table never scrolls sideways beside the chart."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in (PARAMS_COLUMN, STATUS_COLUMN):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setWordWrap(False)
 
 
 def with_params(experiment: Experiment) -> Proposal:
@@ -79,6 +90,7 @@ class TuningPanel(QWidget):
         set_role(self.apply_best_button, "primary")
         self.experiments = ExperimentsModel(self)
         self.experiments_table = _table(self.experiments)
+        fit_experiment_columns(self.experiments_table)
         self.apply_experiment_button = QPushButton("Apply selected experiment…")
         self.apply_experiment_button.setToolTip("Apply this experiment's batching and device map to the session")
         self.chart = TuningChart()

@@ -10,7 +10,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, Q
 
 from mohawk_engine.client import EngineClientError
 from mohawk_engine.schemas import SessionInfo, SessionSpec, SessionState
-from mohawk_gui.theme import BAD, OK, WARN, set_role
+from mohawk_gui.theme import set_role, tone
 from mohawk_gui.views.async_tasks import spawn
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class ReviewPage(QWizardPage):
     async def _start_and_follow(self, spec: SessionSpec) -> None:
         try:
             client = self._wizard.client
-            self._show_state("Sending the request…", WARN)
+            self._show_state("Sending the request…", "warn")
             info = await client.create_session(spec)
             self._wizard.session_started.emit(self._wizard.worker, spec.name)
             deadline = time.monotonic() + FOLLOW_LIMIT_S
@@ -110,7 +110,7 @@ class ReviewPage(QWizardPage):
                 info = await client.get_session(spec.name)
         except EngineClientError as exc:
             self.error.setText(f"The engine refused: {exc.message}")
-            self._show_state("", WARN)
+            self._show_state("", "warn")
         except KeyError:
             self.error.setText(f"Worker '{self._wizard.worker}' is not connected")
         finally:
@@ -121,15 +121,15 @@ class ReviewPage(QWizardPage):
         self.state = info.state
         self.progress.setVisible(info.state is SessionState.LOADING)
         if info.state is SessionState.READY:
-            self._show_state(f"READY — '{info.name}' serves requests at /v2/models/{info.name}/infer", OK)
+            self._show_state(f"READY — '{info.name}' serves requests at /v2/models/{info.name}/infer", "ok")
         elif info.state is SessionState.FAILED:
-            self._show_state("FAILED", BAD)
+            self._show_state("FAILED", "bad")
             self.error.setText(failure_text(info))
         elif info.state is SessionState.LOADING:
-            self._show_state("LOADING — placing the model and warming it up…", WARN)
+            self._show_state("LOADING — placing the model and warming it up…", "warn")
         else:
-            self._show_state(info.state.value, WARN)
+            self._show_state(info.state.value, "warn")
         self.completeChanged.emit()
 
-    def _show_state(self, text: str, color: str) -> None:
-        self.state_label.setText(f"<span style='color:{color}'><b>{text}</b></span>" if text else "")
+    def _show_state(self, text: str, level: str) -> None:
+        self.state_label.setText(f"<span style='color:{tone(level)}'><b>{text}</b></span>" if text else "")
