@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 from PyQt6.QtCore import QModelIndex, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QTableView, QWidget
+from PyQt6.QtWidgets import QAbstractItemView, QGridLayout, QHBoxLayout, QTableView, QWidget
 
 from mohawk_gui.adapters.fleet_tracker import FleetTracker
 from mohawk_gui.adapters.hub import FleetHub
-from mohawk_gui.models.sessions_table import COLUMNS as SESSION_COLUMNS
 from mohawk_gui.models.sessions_table import KEY_ROLE, SessionsTableModel
+from mohawk_gui.views.session_columns import fit_session_columns
 from mohawk_gui.services.fleet_stats import fleet_latency, fleet_totals
 from mohawk_gui.views.dashboard_tiles import alerts_figure, devices_figure, sessions_figure, workers_figure
 from mohawk_gui.views.page import page_layout, section_label
@@ -65,9 +65,7 @@ class DashboardView(QWidget):
         self.sessions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sessions_table.setAlternatingRowColors(True)
         self.sessions_table.verticalHeader().hide()
-        columns = self.sessions_table.horizontalHeader()
-        columns.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        columns.setSectionResizeMode(SESSION_COLUMNS.index("Placement"), QHeaderView.ResizeMode.Stretch)
+        fit_session_columns(self.sessions_table, self.sessions_model)
         self.sessions_table.setMinimumHeight(120)
         self.sessions_table.setToolTip("Click a session to open it in Sessions")
         self.sessions_table.clicked.connect(self._open_session)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PyQt6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSortFilterProxyModel, Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -19,7 +18,8 @@ from mohawk_engine.schemas import SessionSpec
 from mohawk_engine.schemas.telemetry import DevicesSnapshot
 from mohawk_gui.adapters.hub import FleetHub
 from mohawk_gui.models.session_recorder import SessionRecorder
-from mohawk_gui.models.sessions_table import COLUMNS, KEY_ROLE, SORT_ROLE, SessionsTableModel
+from mohawk_gui.views.session_columns import fit_session_columns
+from mohawk_gui.models.sessions_table import KEY_ROLE, SORT_ROLE, SessionsTableModel
 from mohawk_gui.services.v2_models import READ_ONLY_REASON
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.error_banner import ErrorBanner
@@ -57,9 +57,7 @@ class SessionsView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        columns = self.table.horizontalHeader()
-        columns.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        columns.setSectionResizeMode(COLUMNS.index("Placement"), QHeaderView.ResizeMode.Stretch)
+        fit_session_columns(self.table, self.model)
         self.table.setMinimumHeight(110)
 
         self.detail = SessionDetail(hub, self.recorder)

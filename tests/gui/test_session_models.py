@@ -105,3 +105,22 @@ def test_table_coalesces_fast_metrics_into_few_updates(qtbot, hub):
     qtbot.waitUntil(lambda: len(emitted) == 2, timeout=int(METRICS_REFRESH_S * 1000) + 1000)
     qtbot.wait(int(METRICS_REFRESH_S * 1000) + 100)
     assert len(emitted) == 2, "one more signal carries every frame that arrived meanwhile"
+
+
+def test_session_columns_are_fitted_when_rows_change_not_on_every_figure(qtbot, hub):
+    from PyQt6.QtWidgets import QHeaderView, QTableView
+
+    from mohawk_gui.views.session_columns import WIDEST_FIGURE, fit_session_columns
+
+    model = SessionsTableModel(hub)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    fit_session_columns(table, model)
+    header = table.horizontalHeader()
+    assert header.sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive, "no re-measuring at every update"
+    assert header.sectionResizeMode(COLUMNS.index("Placement")) == QHeaderView.ResizeMode.Stretch
+    figure_width = table.fontMetrics().horizontalAdvance(WIDEST_FIGURE)
+    assert all(header.sectionSize(c) >= figure_width for c in range(COLUMNS.index("req/s"), len(COLUMNS)))
+    hub.on_sessions("alpha", [session_info("a-session-with-a-rather-long-name")])
+    qtbot.waitUntil(lambda: header.sectionSize(1) >= table.fontMetrics().horizontalAdvance("a-session-with-a-rather-long-name"))
