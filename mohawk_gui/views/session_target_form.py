@@ -24,7 +24,9 @@ class SessionTargetForm(QWidget):
         super().__init__(parent)
         self.sessions: dict[str, list[str]] = {}
         self.worker_box = QComboBox()
+        self.worker_box.setToolTip("The worker that serves the session")
         self.session_box = QComboBox()
+        self.session_box.setToolTip("The session (its model name on the v2 endpoint)")
         self.session_box.setEditable(True)
         self.session_box.lineEdit().setPlaceholderText("session name")
         self.worker_box.currentTextChanged.connect(self._fill_sessions)

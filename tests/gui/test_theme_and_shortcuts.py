@@ -19,7 +19,6 @@ from PyQt6.QtWidgets import (
 
 from mohawk_gui.main_window import VIEW_NAMES
 from mohawk_gui.theme import DARK, LIGHT, apply_theme, current_theme
-from mohawk_gui.views.benchmarks_view import BenchmarksView
 from mohawk_gui.views.help_dialog import key_text
 from mohawk_gui.widgets.charts import STYLED
 from tests.gui.conftest import resolve, until, worker_block
@@ -113,17 +112,18 @@ def test_each_shortcut_triggers_its_action(qtbot, console, window, gui_engine):
 
 def _needs_no_tooltip(widget: QWidget) -> bool:
     """Qt's own parts (table corner, tab scrollers, a spin box's or combo's inner editor, a line edit's clear
-    button), dialog Close buttons, and the Benchmarks view (a colleague's, being reworked)."""
+    button) and dialog Close buttons."""
     parent = widget.parentWidget()
     if widget.objectName() in ("qt_tableview_cornerbutton", "qt_spinbox_lineedit"):
         return True
     if isinstance(parent, (QTabBar, QDialogButtonBox, QLineEdit, QComboBox)):
         return True
-    while parent is not None:
-        if isinstance(parent, BenchmarksView):
-            return True
-        parent = parent.parentWidget()
     return False
+
+
+def _describe(widget: QWidget) -> str:
+    text = widget.text() if hasattr(widget, "text") and callable(widget.text) else ""
+    return f"{type(widget).__name__} {text!r} in {type(widget.parentWidget()).__name__}"
 
 
 def test_every_button_and_editable_field_in_the_main_window_has_a_tooltip(qtbot, window):
@@ -136,8 +136,8 @@ def test_every_button_and_editable_field_in_the_main_window_has_a_tooltip(qtbot,
         if not _needs_no_tooltip(widget)
     ]
     assert len(controls) > 40, "the walk reaches the views, the settings form and the dialogs"
-    missing = [f"{type(widget).__name__} {widget.objectName()}" for widget in controls if not widget.toolTip()]
-    assert missing == []
+    missing = [_describe(widget) for widget in controls if not widget.toolTip()]
+    assert not missing, "controls without a tooltip:\n" + "\n".join(missing)
     form = window.config.form.fields
     expected = "Seconds the p99 stays above it before it alerts (in s).\nTOML: alerts.latency_for_s"
     assert form["alerts.latency_for_s"].toolTip() == expected

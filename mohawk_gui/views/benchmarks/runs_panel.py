@@ -39,6 +39,7 @@ class RunsPanel(QWidget):
         self.html_button = QPushButton("HTML report…")
         self.html_button.setToolTip("One self-contained page: spec, figures, charts (two runs: compared)")
         self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected saved runs")
         set_role(self.delete_button, "danger")
         buttons = QHBoxLayout()
         buttons.addWidget(self.empty_label, 1)
