@@ -181,6 +181,7 @@ def build_console(config_text: str, tmp: Path):
     console = app_module.Console(store, hub)
     window = app_module.MainWindow(hub, app_module.FleetTracker(hub, console.load_config().alerts), console)
     window.resize(1440, 900)
+    app_module.settle_heap()  # as mohawk-gui does once its window is built
     return app, loop, hub, console, window
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -28,6 +29,16 @@ log = logging.getLogger("mohawk_gui")
 def _log_unhandled(kind: type[BaseException], value: BaseException, traceback) -> None:
     """An error in a slot is logged; the console keeps running (PyQt would otherwise abort)."""
     log.error("unhandled error", exc_info=(kind, value, traceback))
+
+
+def settle_heap() -> None:
+    """Move everything built at start-up out of the garbage collector's sight.
+
+    The console creates many short-lived objects (a wire model per frame); each full
+    collection would otherwise walk the whole UI too and pause it for tens of milliseconds.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def default_config_path() -> Path:
@@ -72,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     tracker = FleetTracker(hub, config.alerts)
     window = MainWindow(hub, tracker, console)
     window.resize(1440, 900)
+    QTimer.singleShot(1000, settle_heap)  # once the window has painted: not on the way to the first paint
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: window.close())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import time
 from pathlib import Path
@@ -18,6 +19,18 @@ from mohawk_gui.widgets.chart_frame import ChartFrame
 from mohawk_gui.models.series_ring import SeriesRing
 
 REDRAW_MS = 100
+STAGGER_STEPS = 6
+STAGGER_MS = 8
+_charts_made = itertools.count()
+
+
+def staggered_redraw_ms() -> int:
+    """Each chart's redraw delay: REDRAW_MS plus a few ms that differ from chart to chart.
+
+    Charts fed by the same sample would otherwise all redraw on the same timer tick, and Qt
+    would paint them in one pass: one long pause of the UI instead of several short ones.
+    """
+    return REDRAW_MS + (next(_charts_made) % STAGGER_STEPS) * STAGGER_MS
 
 
 def figure_text(value: float) -> str:
@@ -90,7 +103,7 @@ class LiveChart(ChartFrame):
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(REDRAW_MS)
+        self._timer.setInterval(staggered_redraw_ms())
         self._timer.timeout.connect(self.redraw)
 
     @property
@@ -176,7 +189,7 @@ class LiveChart(ChartFrame):
             self.redraw()
 
     def request_redraw(self) -> None:
-        """Redraw within REDRAW_MS (when visible; a hidden chart redraws when shown)."""
+        """Redraw within about REDRAW_MS (when visible; a hidden chart redraws when shown)."""
         self._dirty = True
         if self.isVisible() and not self._timer.isActive():
             self._timer.start()

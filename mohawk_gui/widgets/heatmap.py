@@ -14,7 +14,7 @@ from PyQt6.QtWidgets import QWidget
 
 from mohawk_gui.theme import MUTED
 from mohawk_gui.widgets.chart_frame import ChartFrame
-from mohawk_gui.widgets.charts import REDRAW_MS, style_plot
+from mohawk_gui.widgets.charts import staggered_redraw_ms, style_plot
 from mohawk_gui.models.series_ring import SeriesRing
 
 MAX_ROWS = 64
@@ -57,7 +57,7 @@ class HeatmapChart(ChartFrame):
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(REDRAW_MS)
+        self._timer.setInterval(staggered_redraw_ms())
         self._timer.timeout.connect(self.redraw)
 
     @property
@@ -125,7 +125,7 @@ class HeatmapChart(ChartFrame):
             self.redraw()
 
     def request_redraw(self) -> None:
-        """Redraw within REDRAW_MS (when visible; a hidden chart redraws when shown)."""
+        """Redraw within about REDRAW_MS (when visible; a hidden chart redraws when shown)."""
         self._dirty = True
         if self.isVisible() and not self._timer.isActive():
             self._timer.start()

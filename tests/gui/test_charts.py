@@ -115,3 +115,11 @@ def test_heatmap_rows_follow_the_replicas_and_export(qtbot, tmp_path):
     assert rows[0] == ["timestamp", "replica 0 · cpu", "replica 1 · cpu"] and len(rows) == 21
     chart.append(200.0, {"stage 0 · cpu": 50.0})
     assert chart.rows == ["stage 0 · cpu"] and chart.matrix().shape == (1, 1)
+
+
+def test_charts_made_together_redraw_on_different_ticks():
+    from mohawk_gui.widgets.charts import STAGGER_MS, STAGGER_STEPS, staggered_redraw_ms
+
+    delays = [staggered_redraw_ms() for _ in range(STAGGER_STEPS)]
+    assert len(set(delays)) == STAGGER_STEPS, "six charts fed by one sample paint in six passes, not one"
+    assert min(delays) >= REDRAW_MS and max(delays) <= REDRAW_MS + STAGGER_MS * (STAGGER_STEPS - 1)
