@@ -186,6 +186,8 @@ def build_console(config_text: str, tmp: Path):
 
 
 def live_fleet(workers: int, sessions: int, seconds: float, tmp: Path, profile: Path | None = None) -> dict:
+    from mohawk_gui.views.async_tasks import cancel_all
+
     engines = start_fleet(workers, sessions, tmp)
     context = multiprocessing.get_context("spawn")
     stop_traffic = context.Event()
@@ -223,6 +225,7 @@ def live_fleet(workers: int, sessions: int, seconds: float, tmp: Path, profile: 
             profiler.dump_stats(profile)
         stop.set()
         await probing
+        await cancel_all()  # as mohawk-gui does before closing its connections
         await console.shutdown()
         return probe.summary()
 

@@ -22,6 +22,7 @@ from mohawk_gui.services.bundled_engine import APP_NAME
 from mohawk_gui.services.config_store import ConfigStore
 from mohawk_gui.services.console import Console
 from mohawk_gui.theme import apply_theme
+from mohawk_gui.views.async_tasks import cancel_all
 
 log = logging.getLogger("mohawk_gui")
 
@@ -59,6 +60,7 @@ async def run_console(window: MainWindow, console: Console) -> None:
     starting = asyncio.ensure_future(console.start())
     await closed.wait()
     starting.cancel()
+    await cancel_all()  # views' requests in flight end before their clients close
     await console.shutdown()
 
 

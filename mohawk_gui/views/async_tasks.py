@@ -23,3 +23,11 @@ def _finished(task: asyncio.Future) -> None:
     _running.discard(task)
     if not task.cancelled() and task.exception() is not None:
         log.error("background task failed", exc_info=task.exception())
+
+
+async def cancel_all() -> None:
+    """Cancel the background tasks still running; at shutdown, before the clients they use close."""
+    tasks = [task for task in _running if not task.done()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
