@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from mohawk_engine import __version__
 from mohawk_engine.cli_keys import add_keys_parser, run_keys
 from mohawk_engine.config import ConfigError, EngineConfig, TlsConfig, is_loopback, load_config
+from mohawk_engine.parent_watch import die_with_parent_from_env
 from mohawk_engine.schemas.security import BOOTSTRAP_ENV, secret_prefix
+from mohawk_engine.schemas.server import PARENT_PID_ENV
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +127,7 @@ def _unsafe_start(config: EngineConfig) -> str | None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    die_with_parent_from_env(PARENT_PID_ENV)
     try:
         config = load_config(args.config)
     except ConfigError as exc:

@@ -6,6 +6,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+# `mohawk-engine serve` ends (SIGTERM) when the process with this PID exits: set by a console
+# for the engine it bundles, unless that engine is to keep running after the console.
+PARENT_PID_ENV = "MOHAWK_PARENT_PID"
+
 
 class ErrorBody(BaseModel):
     """Every error the engine returns, v1 and v2 alike: Triton's shape."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import platformdirs
 
 from mohawk_engine.schemas.security import BOOTSTRAP_ENV, new_secret, secret_prefix
+from mohawk_engine.schemas.server import PARENT_PID_ENV
 
 _LISTENING = re.compile(r"listening on (http://\S+)")
 APP_NAME = "mohawk"
@@ -59,9 +60,16 @@ class BundledEngine:
     """
 
     def __init__(
-        self, data_dir: Path | None = None, *, port: int = 0, demo_models: bool = True, python: str = sys.executable
+        self,
+        data_dir: Path | None = None,
+        *,
+        port: int = 0,
+        demo_models: bool = True,
+        python: str = sys.executable,
+        die_with_console: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        self.die_with_console = die_with_console  # the engine ends with this process, even one that crashed
         self.port = port
         self.demo_models = demo_models
         self.python = python
@@ -105,7 +113,7 @@ class BundledEngine:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", BOOTSTRAP_ENV: self.token},
+            env=self._environment(),
             start_new_session=True,
         )
         self.pid = self._process.pid
@@ -117,6 +125,14 @@ class BundledEngine:
             self.stop()
             raise BundledEngineError(f"the local engine did not start within {timeout_s:.0f} s:\n{self.tail()}") from None
         return self.url
+
+    def _environment(self) -> dict[str, str]:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", BOOTSTRAP_ENV: self.token}
+        if self.die_with_console:
+            env[PARENT_PID_ENV] = str(os.getpid())
+        else:
+            env.pop(PARENT_PID_ENV, None)
+        return env
 
     def _pump(self, process: subprocess.Popen, loop: asyncio.AbstractEventLoop, listening: asyncio.Future) -> None:
         """Read the engine's output (so its pipe never fills) and resolve `listening` with its URL."""

@@ -48,7 +48,12 @@ class Console:
 
     async def start_bundled_engine(self) -> None:
         options = self.config.bundled_engine
-        self.bundled = BundledEngine(options.data_dir, port=options.port, demo_models=options.demo_models)
+        self.bundled = BundledEngine(
+            options.data_dir,
+            port=options.port,
+            demo_models=options.demo_models,
+            die_with_console=not options.keep_running,
+        )
         self.notice(f"Starting the local engine in {self.bundled.data_dir} …")
         try:
             url = await self.bundled.start(options.start_timeout_s)

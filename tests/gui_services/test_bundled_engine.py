@@ -79,3 +79,46 @@ async def test_an_engine_that_cannot_start_raises_with_its_output(tmp_path):
     engine = BundledEngine(tmp_path / "data", python="/bin/false")
     with pytest.raises(BundledEngineError, match="exited with status 1"):
         await engine.start(timeout_s=10)
+
+
+CONSOLE_STAND_IN = """
+import asyncio, sys
+from pathlib import Path
+from mohawk_gui.services.bundled_engine import BundledEngine
+
+async def main():
+    engine = BundledEngine(Path(sys.argv[1]), demo_models=False, die_with_console=sys.argv[2] == "dies")
+    await engine.start()
+    print(engine.pid, flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("mode", ["dies", "keeps running"])
+def test_a_console_killed_outright_leaves_no_engine_unless_it_is_kept_running(tmp_path, mode):
+    """kill -9 of the console (or its display going away) skips every clean-up: the engine must still end."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    console = subprocess.Popen(
+        [sys.executable, "-c", CONSOLE_STAND_IN, str(tmp_path / "data"), mode], stdout=subprocess.PIPE, text=True
+    )
+    engine_pid = int(console.stdout.readline())
+    assert _alive(engine_pid)
+    console.kill()
+    console.wait(10)
+    deadline = time.monotonic() + (15 if mode == "dies" else 2)
+    while _alive(engine_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    try:
+        if mode == "dies":
+            assert not _alive(engine_pid), "the bundled engine outlived its console"
+        else:
+            assert _alive(engine_pid), "keep_running: the engine stays for the next console to adopt"
+    finally:
+        if _alive(engine_pid):
+            os.kill(engine_pid, signal.SIGTERM)
