@@ -12,7 +12,6 @@ from PyQt6.QtGui import QCloseEvent
 from PyQt6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,6 +29,7 @@ from mohawk_gui.services.model_sync import ModelSync, SyncProgress, SyncState
 from mohawk_gui.services.v2_models import read_only_reason
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.async_tasks import spawn
+from mohawk_gui.views.model_file_dialog import pick_model_file
 from mohawk_gui.views.wizard.upload_panel import model_name_for
 
 
@@ -197,11 +197,9 @@ class ModelSyncDialog(QDialog):
             widget.setEnabled(not running)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Model file", "", "Models (*.onnx *.pt *.pth *.torchscript);;All files (*)"
-        )
+        path = pick_model_file(self)
         if path:
-            self.choose_file(Path(path))
+            self.choose_file(path)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from mohawk_engine.client import EngineClient, EngineClientError
 from mohawk_engine.schemas import ModelInfo
 from mohawk_gui.theme import set_role
 from mohawk_gui.views.async_tasks import spawn
+from mohawk_gui.views.model_file_dialog import pick_model_file
 from mohawk_gui.views.wizard.checksum import file_sha256
 
 MODEL_SUFFIXES = (".onnx", ".pt", ".pth", ".torchscript")
@@ -137,11 +137,9 @@ class UploadPanel(QWidget):
         self.uploaded.emit(info)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Model file", "", "Models (*.onnx *.pt *.pth *.torchscript);;All files (*)"
-        )
+        path = pick_model_file(self)
         if path:
-            self.choose_file(Path(path))
+            self.choose_file(path)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
