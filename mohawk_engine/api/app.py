@@ -47,3 +47,13 @@ def create_app(engine: Engine) -> InferFastPath | SecurityMiddleware:
     if policy.v2:  # inference needs a key: the checks go in front of the fast path
         return SecurityMiddleware(InferFastPath(app, handler, limit), policy, engine.audit)
     return InferFastPath(SecurityMiddleware(app, policy, engine.audit), handler, limit)
+
+
+def direct_infer_handler(engine: Engine) -> InferHandler | None:
+    """The handler the HTTP protocol may answer v2 infer calls with itself, skipping ASGI.
+
+    None when v2 calls need an API key: those go through `SecurityMiddleware` like any other.
+    """
+    if SecurityPolicy(engine.config.security, engine.config.server.host, engine.keys).v2:
+        return None
+    return InferHandler(engine)

@@ -1,8 +1,10 @@
 """The inference data path: HTTP body -> session -> batcher -> replica -> runner -> HTTP body.
 
-`InferHandler` is framework-free. `InferFastPath` is an ASGI wrapper that sends v2 infer
-calls straight to it, skipping the web framework's routing and validation, which would
-otherwise cost more than the tiny models themselves; everything else goes to FastAPI.
+`InferHandler` is framework-free. The engine's HTTP protocol (api/infer_protocol.py) hands
+v2 infer calls to it straight from the parser. `InferFastPath` is the ASGI way to it, for
+the calls that protocol leaves to uvicorn (v2 behind API keys, pipelined requests, the h11
+fallback): it skips the web framework's routing and validation, which would otherwise cost
+more than the tiny models themselves; everything else goes to FastAPI.
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ class _Disconnected(Exception):
 async def read_body(receive, declared_length: bytes | None, limit: int) -> bytes:
     """Read the whole request body, refusing (413) anything over `limit` before buffering it."""
     if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
-        raise PayloadTooLarge(f"request body of {int(declared_length)} bytes exceeds the limit of {limit} bytes")
+        raise oversized_declared_body(int(declared_length), limit)
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -179,7 +181,15 @@ async def read_body(receive, declared_length: bytes | None, limit: int) -> bytes
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
+            raise oversized_body(limit)
         chunks.append(chunk)
         if not message.get("more_body", False):
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def oversized_declared_body(declared: int, limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"request body of {declared} bytes exceeds the limit of {limit} bytes")
+
+
+def oversized_body(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")

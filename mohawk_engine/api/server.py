@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import uvicorn
 
 from mohawk_engine import __version__
-from mohawk_engine.api.app import create_app
+from mohawk_engine.api.app import create_app, direct_infer_handler
 from mohawk_engine.api.auth import auth_banner
 from mohawk_engine.config import EngineConfig
 from mohawk_engine.engine import Engine
@@ -74,7 +74,7 @@ def serve(config: EngineConfig) -> None:
     uv_config = uvicorn.Config(
         app,
         loop="uvloop" if _has("uvloop") else "asyncio",
-        http=_http_protocol(),
+        http=_http_protocol(engine),
         log_config=None,  # uvicorn's records reach the engine's handlers: stderr, the JSON file, /v1/logs
         log_level="debug" if config.logging.level == "debug" else "warning",
         access_log=False,
@@ -97,13 +97,18 @@ def serve(config: EngineConfig) -> None:
     _Server(uv_config).run(sockets=[sock])
 
 
-def _http_protocol():
-    """httptools with one write per response (see api/http_protocol.py); h11 when httptools is missing."""
+def _http_protocol(engine: Engine):
+    """httptools with one write per response, answering v2 infer calls itself when they need no key
+    (api/infer_protocol.py); h11 when httptools is missing."""
     if not _has("httptools"):
         return "h11"
     from mohawk_engine.api.http_protocol import CoalescingHttpToolsProtocol
+    from mohawk_engine.api.infer_protocol import infer_http_protocol
 
-    return CoalescingHttpToolsProtocol
+    handler = direct_infer_handler(engine)
+    if handler is None:
+        return CoalescingHttpToolsProtocol
+    return infer_http_protocol(handler, engine.config.server.max_request_bytes)
 
 
 class _Server(uvicorn.Server):
