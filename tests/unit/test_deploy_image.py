@@ -238,3 +238,18 @@ def test_ensure_session_explains_what_it_cannot_deploy(shared_engine, extra: tup
     result = run_script("ensure_session.py", "--url", shared_engine.url, "--name", "kserve-bad", *extra)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr
+
+
+def test_byte_compiling_skips_what_python_311_cannot_compile(tmp_path: Path):
+    """The torch wheel carries a Python 3.12-only test helper; byte-compiling it failed the build."""
+    step = next(a for op, a in instructions() if op == "RUN" and "compileall" in a)
+    excluded = re.search(r"compileall .*-x '([^']+)'", step)
+    assert excluded, step
+    unsupported = tmp_path / "site-packages" / "torch" / "testing" / "_internal" / "py312_intrinsics.py"
+    unsupported.parent.mkdir(parents=True)
+    unsupported.write_text("def f[T](x: T) -> T:\n    return x\n")
+    fine = tmp_path / "site-packages" / "mohawk_engine.py"
+    fine.write_text("x = 1\n")
+    command = [sys.executable, "-m", "compileall", "-q", "-x", excluded.group(1), str(tmp_path)]
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    assert subprocess.run([*command[:4], *command[6:]], capture_output=True).returncode != 0
