@@ -15,7 +15,16 @@ _LISTENING = re.compile(r"listening on (https?://\S+)")
 
 
 class EngineProcess:
-    def __init__(self, model_repo: Path, state_dir: Path, *extra_args: str, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        model_repo: Path,
+        state_dir: Path,
+        *extra_args: str,
+        host: str = "127.0.0.1",
+        launcher: list[str] | None = None,
+    ) -> None:
+        """`launcher` replaces `python -m mohawk_engine`, e.g. with a script that patches the engine first."""
+        self.launcher = launcher or [sys.executable, "-m", "mohawk_engine"]
         self.model_repo = model_repo
         self.state_dir = state_dir
         self.extra_args = extra_args
@@ -26,7 +35,7 @@ class EngineProcess:
 
     def start(self, timeout: float = 60.0, port: int = 0) -> str:
         args = [
-            sys.executable, "-m", "mohawk_engine", "serve",
+            *self.launcher, "serve",
             "--host", self.host, "--port", str(port),
             "--model-repo", str(self.model_repo), "--state-dir", str(self.state_dir),
             *self.extra_args,
