@@ -161,6 +161,17 @@ def test_gpu_overlay_patches_the_base_deployment_into_a_valid_one():
     assert "nvidia.com/gpu" not in base["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]
 
 
+def test_gpu_overlay_retags_the_image_the_base_produces():
+    """kustomize applies the base's image rename first: the overlay must match the renamed image,
+    or it silently keeps the CPU image."""
+    (base_image,) = documents(DEPLOY / "kubernetes" / "base" / "kustomization.yaml")[0]["images"]
+    (gpu_image,) = documents(DEPLOY / "kubernetes" / "overlays" / "gpu" / "kustomization.yaml")[0]["images"]
+    container_image = only("Deployment", "kubernetes/base")["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert container_image.split(":")[0] == base_image["name"]
+    assert gpu_image["name"] == base_image.get("newName", base_image["name"])
+    assert gpu_image["newTag"].endswith("-cuda")
+
+
 # --- the Kubernetes deployment agrees with itself and with the engine -----------------------
 
 
@@ -245,6 +256,7 @@ def test_serving_runtime_starts_the_engine_on_its_port_with_a_shipped_config(tmp
     config = engine_toml((DEPLOY / "docker" / config_name).read_text(), tmp_path)
     (port,) = container["ports"]
     assert args.port == config.server.port == port["containerPort"] == 8080  # KServe's model-server port
+    assert port["name"] == "http1"  # Knative takes the name as the protocol; "h2c" would be HTTP/2
     assert str(config.paths.model_repository) == "/mnt/models"  # where KServe's storage initializer puts models
     assert runtime["spec"]["protocolVersions"] == ["v2"]
     assert {f["name"] for f in runtime["spec"]["supportedModelFormats"]} == {"onnx", "pytorch"}
