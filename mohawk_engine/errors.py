@@ -27,6 +27,10 @@ class PayloadTooLarge(EngineError):
     status = 413
 
 
+class UnsupportedMediaType(EngineError):
+    status = 415
+
+
 class Unavailable(EngineError):
     """The request was well-formed but cannot be served now (queue full, not ready, timed out)."""
 

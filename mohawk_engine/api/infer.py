@@ -13,6 +13,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from mohawk_engine.api.content_encoding import decode_content
 from mohawk_engine.engine import Engine
 from mohawk_engine.errors import (
     BadRequest,
@@ -23,6 +24,7 @@ from mohawk_engine.errors import (
     QueueFull,
     RequestTimeout,
     SessionNotReady,
+    UnsupportedMediaType,
 )
 from mohawk_engine.protocol.codec import ProtocolError, Tensor, decode_infer_request, encode_infer_response, error_body
 from mohawk_engine.protocol.validation import select_outputs, validate_inputs
@@ -53,8 +55,18 @@ class InferReply:
 class InferHandler:
     def __init__(self, engine: Engine) -> None:
         self._sessions = engine.sessions
+        self._limit = engine.config.server.max_request_bytes
 
-    async def handle(self, model: str, version: str | None, body: bytes, header_length: str | None) -> InferReply:
+    async def handle(
+        self,
+        model: str,
+        version: str | None,
+        body: bytes,
+        header_length: str | None,
+        content_encoding: str | None = None,
+    ) -> InferReply:
+        """`header_length` and `content_encoding`: the request's Inference-Header-Content-Length and
+        Content-Encoding headers, if sent."""
         started = time.perf_counter_ns()
         try:
             session = self._sessions.ready(model)
@@ -63,6 +75,7 @@ class InferHandler:
         meter = session.meter
         meter.in_flight += 1
         try:
+            body = decode_content(body, content_encoding, self._limit)
             reply, rows, inside_ns = await self._infer(session, version, body, _parse_header_length(header_length))
         except ProtocolError as exc:
             meter.record_failure("bad_input")
@@ -105,6 +118,8 @@ _FAILURE_REASONS: dict[type, str] = {
     RequestTimeout: "timeout",
     BadRequest: "bad_input",
     NotFound: "bad_input",
+    PayloadTooLarge: "bad_input",
+    UnsupportedMediaType: "bad_input",
     InferenceFailed: "runtime_error",
 }
 
@@ -145,11 +160,12 @@ class InferFastPath:
         await self._app(scope, receive, send)
 
     async def _serve(self, scope, receive, send, model: str, version: str | None) -> None:
-        header_length = None
-        declared = None
+        header_length = content_encoding = declared = None
         for key, value in scope["headers"]:
             if key == b"inference-header-content-length":
                 header_length = value.decode("latin-1")
+            elif key == b"content-encoding":
+                content_encoding = value.decode("latin-1")
             elif key == b"content-length":
                 declared = value
         try:
@@ -159,7 +175,7 @@ class InferFastPath:
         except _Disconnected:
             return
         else:
-            reply = await self._handler.handle(model, version, body, header_length)
+            reply = await self._handler.handle(model, version, body, header_length, content_encoding)
         await send({"type": "http.response.start", "status": reply.status, "headers": reply.headers()})
         await send({"type": "http.response.body", "body": reply.body})
 

@@ -39,14 +39,15 @@ class _NoEvent:
 
 class _InferCall:
     __slots__ = (
-        "model", "version", "header_length", "keep_alive", "chunks", "size",
+        "model", "version", "header_length", "content_encoding", "keep_alive", "chunks", "size",
         "response_complete", "disconnected", "message_event",
     )  # fmt: skip
 
-    def __init__(self, model: str, version: str | None, header_length: str | None, keep_alive: bool) -> None:
+    def __init__(self, model: str, version: str | None, headers: list[tuple[bytes, bytes]], keep_alive: bool) -> None:
         self.model = model
         self.version = version
-        self.header_length = header_length
+        self.header_length = _header(headers, b"inference-header-content-length")
+        self.content_encoding = _header(headers, b"content-encoding")
         self.keep_alive = keep_alive
         self.chunks: list[bytes] = []
         self.size = 0
@@ -113,13 +114,13 @@ class InferHttpProtocol(CoalescingHttpToolsProtocol):
         if match is None:
             return None
         keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
-        raw_length = _header(self.headers, b"inference-header-content-length")
-        header_length = None if raw_length is None else raw_length.decode("latin-1")
-        return _InferCall(match.group(1), match.group(2), header_length, keep_alive)
+        return _InferCall(match.group(1), match.group(2), self.headers, keep_alive)
 
     async def _answer(self, call: _InferCall, body: bytes) -> None:
         try:
-            reply = await self.infer_handler.handle(call.model, call.version, body, call.header_length)
+            reply = await self.infer_handler.handle(
+                call.model, call.version, body, call.header_length, call.content_encoding
+            )
         except Exception:
             logger.exception("infer call to model %r failed", call.model)
             message = f"internal error while serving model '{call.model}'; see the engine log"
@@ -150,10 +151,10 @@ def infer_http_protocol(handler: InferHandler, max_request_bytes: int) -> type[I
     )
 
 
-def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
     for key, value in headers:
         if key == name:
-            return value
+            return value.decode("latin-1")
     return None
 
 

@@ -162,7 +162,13 @@ def build_v2_router(handler: InferHandler, max_request_bytes: int) -> APIRouter:
     async def infer(name: str, request: Request, version: str | None = None) -> Response:
         declared = request.headers.get("content-length")
         body = await read_body(request.receive, declared.encode() if declared else None, max_request_bytes)
-        reply = await handler.handle(name, version, body, request.headers.get("inference-header-content-length"))
+        reply = await handler.handle(
+            name,
+            version,
+            body,
+            request.headers.get("inference-header-content-length"),
+            request.headers.get("content-encoding"),
+        )
         headers = {k.decode(): v.decode() for k, v in reply.headers() if k != b"content-length"}
         return Response(content=reply.body, status_code=reply.status, headers=headers)
 

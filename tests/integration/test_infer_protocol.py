@@ -9,6 +9,7 @@ connection that stays usable after an error.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import socket
 
@@ -204,3 +205,36 @@ def test_percent_encoded_path_is_served_through_the_framework(port):
         status, _, body = reader.response()
         assert status == 200, body
         assert json.loads(body)["model_name"] == "add-sub"
+
+
+def test_gzip_body_is_served_on_both_paths(port):
+    """The first call is answered by the protocol, the pipelined second by the ASGI fast path."""
+    sock, reader = connect(port)
+    with sock:
+        compressed = [gzip.compress(add_sub_body(np.full(16, i, np.float32), f"gz{i}")) for i in range(2)]
+        sock.sendall(b"".join(request(body, headers="Content-Encoding: gzip\r\n") for body in compressed))
+        for i in range(2):
+            status, _, body = reader.response()
+            assert status == 200, body
+            assert json.loads(body)["id"] == f"gz{i}"
+            assert outputs(body)["OUTPUT0"] == [i + 1.0] * 16
+
+
+def test_unsupported_content_encoding_is_415(port):
+    sock, reader = connect(port)
+    with sock:
+        sock.sendall(request(b"\x00\x01", headers="Content-Encoding: br\r\n"))
+        status, _, body = reader.response()
+        assert status == 415
+        assert "gzip or deflate" in json.loads(body)["error"]
+
+
+def test_gzip_body_inflating_past_the_limit_is_413(port):
+    sock, reader = connect(port)
+    with sock:
+        bomb = gzip.compress(b" " * (LIMIT * 50))
+        assert len(bomb) < LIMIT
+        sock.sendall(request(bomb, headers="Content-Encoding: gzip\r\n"))
+        status, _, body = reader.response()
+        assert status == 413
+        assert "decompressed request body exceeds" in json.loads(body)["error"]

@@ -75,6 +75,18 @@ def test_infer_matches_onnxruntime(client, reference, binary):
     assert result.get_response()["id"] == "req-42"
 
 
+@pytest.mark.parametrize("compression", ["gzip", "deflate"])
+def test_compressed_requests_are_served(client, reference, compression):
+    x = np.random.default_rng(10).standard_normal((3, 512), dtype=np.float32)
+    result = client.infer(
+        "mlp-tiny",
+        [make_input(x, True)],
+        request_compression_algorithm=compression,
+        response_compression_algorithm=compression,
+    )
+    np.testing.assert_allclose(result.as_numpy("output"), reference(x), rtol=1e-5, atol=1e-5)
+
+
 def test_torchscript_session_serves_same_function(client, reference):
     x = np.random.default_rng(8).standard_normal((5, 512), dtype=np.float32)
     result = client.infer("mlp-tiny-ts", [make_input(x, True)])
