@@ -18,6 +18,7 @@ from mohawk_engine.api.stream import build_stream_router
 from mohawk_engine.api.tuning import build_tuning_router
 from mohawk_engine.api.v1 import build_v1_router
 from mohawk_engine.api.v2 import build_v2_router
+from mohawk_engine.api.v2_repository import build_v2_repository_router
 from mohawk_engine.engine import Engine
 
 
@@ -43,6 +44,7 @@ def create_app(engine: Engine) -> InferFastPath | SecurityMiddleware:
     app.include_router(build_stream_router(engine))
     app.include_router(build_tuning_router())
     app.include_router(build_v2_router(handler, limit))
+    app.include_router(build_v2_repository_router())
     policy = SecurityPolicy(engine.config.security, engine.config.server.host, engine.keys)
     if policy.v2:  # inference needs a key: the checks go in front of the fast path
         return SecurityMiddleware(InferFastPath(app, handler, limit), policy, engine.audit)

@@ -1,11 +1,11 @@
 """Who may call the engine: API keys, browser-origin and Host checks, and the audit of changes.
 
 `SecurityMiddleware` is plain ASGI around the FastAPI app. Control endpoints (/v1/*, the
-/v1/stream WebSocket, /metrics) are refused to pages of other sites (Origin, Sec-Fetch-Site)
+/v1/stream WebSocket, /metrics, and v2 model load/unload) are refused to pages of other sites (Origin, Sec-Fetch-Site)
 and, on a loopback bind, to Host names other than localhost (DNS rebinding). While auth is on
 they need a key: GET the read scope, changes and /v1/keys, /v1/audit the admin scope; with
 v2_auth the data plane needs infer (inference) or read (metadata), the health probes never.
-Every POST/PUT/DELETE/PATCH on /v1 is written to the audit log, refused ones included, except
+Every POST/PUT/DELETE/PATCH among them is written to the audit log, refused ones included, except
 resumable-upload chunks that succeed (see _UNAUDITED_WHEN_OK).
 
 `create_app` mounts the middleware inside the v2 infer fast path unless v2 auth is on, so
@@ -25,6 +25,7 @@ from mohawk_engine.store.keys import KeyIdentity, KeyStore
 
 MUTATING = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 OPEN_V2 = frozenset({"/v2/health/live", "/v2/health/ready"})
+V2_CONTROL = "/v2/repository/models/"  # load and unload change what is served: control calls
 ADMIN_ONLY = ("/v1/keys", "/v1/audit")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 CROSS_SITE = frozenset({"cross-site", "same-site"})
@@ -48,6 +49,8 @@ _ACTIONS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("DELETE", re.compile(r"^/v1/uploads/[^/]+$"), "model.upload.abort"),
     ("POST", re.compile(r"^/v1/tuning$"), "tuning.create"),
     ("POST", re.compile(r"^/v1/tuning/(?P<target>[^/]+)/cancel$"), "tuning.cancel"),
+    ("POST", re.compile(r"^/v2/repository/models/(?P<target>[^/]+)/load$"), "model.load"),
+    ("POST", re.compile(r"^/v2/repository/models/(?P<target>[^/]+)/unload$"), "model.unload"),
     ("DELETE", re.compile(r"^/v1/tuning/(?P<target>[^/]+)$"), "tuning.delete"),
 )
 # A resumable upload may come in any number of chunks (the protocol sets no minimum size), so
@@ -155,7 +158,7 @@ class SecurityMiddleware:
             await self._app(scope, receive, send)
             return
         path = scope["path"]
-        if path.startswith("/v1/") or path == "/v1" or path == "/metrics":
+        if path.startswith(("/v1/", V2_CONTROL)) or path == "/v1" or path == "/metrics":
             await self._control(scope, receive, send, path)
         elif self.policy.v2 and path.startswith("/v2") and path not in OPEN_V2:
             await self._data_plane(scope, receive, send, path)

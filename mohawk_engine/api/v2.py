@@ -6,18 +6,16 @@ OpenAPI schema and serves it when the fast path is not mounted.
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request, Response
 
 from mohawk_engine import __version__
 from mohawk_engine.api.infer import InferHandler, read_body
 from mohawk_engine.api.routing import engine_of
-from mohawk_engine.errors import BadRequest, NotFound, SessionNotReady
-from mohawk_engine.schemas import SessionInfo, SessionState, TensorSpec
+from mohawk_engine.errors import NotFound, SessionNotReady
+from mohawk_engine.schemas import TensorSpec
 from mohawk_engine.sessions.session import Session
 
-EXTENSIONS = ["binary_tensor_data", "model_configuration", "statistics"]
+EXTENSIONS = ["binary_tensor_data", "model_configuration", "model_repository", "statistics"]
 _PLATFORMS = {"onnx": ("onnxruntime_onnx", "onnxruntime"), "torchscript": ("pytorch_libtorch", "pytorch")}
 _CONFIG_TYPES = {"BYTES": "TYPE_STRING"}
 
@@ -81,29 +79,6 @@ def model_config(session: Session) -> dict:
     return config
 
 
-_INDEX_STATES = {SessionState.READY: "READY", SessionState.LOADING: "LOADING", SessionState.DRAINING: "UNLOADING"}
-
-
-def _ready_only(body: bytes) -> bool:
-    """The optional request body {"ready": bool}; anything else is a 400 naming what was expected."""
-    if not body.strip():
-        return False
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        raise BadRequest("the repository index body must be JSON like {\"ready\": true}, or empty") from None
-    if not isinstance(parsed, dict) or not isinstance(parsed.get("ready", False), bool):
-        raise BadRequest(f"the repository index body must be an object with a boolean 'ready', got {body[:80]!r}")
-    return parsed.get("ready", False)
-
-
-def _index_entry(info: SessionInfo) -> dict:
-    entry = {"name": info.name, "version": str(info.version), "state": _INDEX_STATES.get(info.state, "UNAVAILABLE")}
-    if info.reason:
-        entry["reason"] = info.reason
-    return entry
-
-
 def build_v2_router(handler: InferHandler, max_request_bytes: int) -> APIRouter:
     router = APIRouter(prefix="/v2", tags=["v2"])
 
@@ -119,13 +94,6 @@ def build_v2_router(handler: InferHandler, max_request_bytes: int) -> APIRouter:
     async def ready(request: Request) -> Response:
         engine = engine_of(request)
         return Response(status_code=200 if engine.live and engine.sessions.all_settled() else 503)
-
-    @router.post("/repository/index")
-    async def repository_index(request: Request) -> list[dict]:
-        """Triton's model repository extension: every session as {name, version, state[, reason]}."""
-        ready_only = _ready_only(await request.body())
-        index = [_index_entry(info) for info in engine_of(request).sessions.list()]
-        return [entry for entry in index if entry["state"] == "READY"] if ready_only else index
 
     @router.get("/models/stats")
     async def all_stats(request: Request) -> dict:
