@@ -42,13 +42,12 @@ def build_v2_repository_router() -> APIRouter:
 
     @router.post("/models/{name}/unload")
     async def unload(name: str, request: Request) -> Response:
-        """Drain the session and stop it; it stays listed as STOPPED."""
+        """Drain the session and stop it; unloading an unloaded model is no error, an unknown one a 404."""
         sessions = engine_of(request).sessions
-        session = _held(sessions, name)
-        if session is None and name not in sessions:
-            sessions.get(name)  # 404 naming the sessions there are
-        if session is not None:
+        if _held(sessions, name) is not None:
             await sessions.delete(name)
+        elif name not in sessions:
+            sessions.get(name)  # raises the 404, naming the sessions there are
         return Response(status_code=200)
 
     return router
