@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
+
+import numpy as np
 
 from mohawk_engine.api.content_encoding import decode_content
 from mohawk_engine.engine import Engine
@@ -26,9 +29,17 @@ from mohawk_engine.errors import (
     SessionNotReady,
     UnsupportedMediaType,
 )
-from mohawk_engine.protocol.codec import ProtocolError, Tensor, decode_infer_request, encode_infer_response, error_body
+from mohawk_engine.protocol.codec import (
+    InferRequest,
+    ProtocolError,
+    Tensor,
+    decode_infer_request,
+    encode_infer_response,
+    error_body,
+)
 from mohawk_engine.protocol.validation import select_outputs, validate_inputs
 from mohawk_engine.sessions.session import Session
+from mohawk_engine.telemetry.session_meter import SessionMeter
 
 INFER_PATH = re.compile(r"^/v2/models/([^/]+)(?:/versions/([^/]+))?/infer$")
 HEADER_LENGTH = "inference-header-content-length"
@@ -57,6 +68,33 @@ class InferHandler:
         self._sessions = engine.sessions
         self._limit = engine.config.server.max_request_bytes
 
+    def answer(
+        self,
+        model: str,
+        version: str | None,
+        body: bytes,
+        header_length: str | None,
+        content_encoding: str | None = None,
+    ) -> InferReply | Awaitable[InferReply]:
+        """The reply at once when the session runs the request on the spot (see
+        `DynamicBatcher.run_now`), else an awaitable of it. `header_length` and
+        `content_encoding`: the request's Inference-Header-Content-Length and Content-Encoding
+        headers, if sent."""
+        started = time.perf_counter_ns()
+        try:
+            session = self._sessions.ready(model)
+        except EngineError as exc:
+            return InferReply(exc.status, error_body(exc.message))
+        try:
+            call = self._decode(session, version, body, header_length, content_encoding)
+            entered = time.perf_counter_ns()
+            results = session.infer_now(call.inputs)
+        except (ProtocolError, EngineError) as exc:
+            return _refusal(session.meter, exc)
+        if results is None:
+            return self._answer_later(session, call, started)
+        return self._reply(session, call, results, started, time.perf_counter_ns() - entered)
+
     async def handle(
         self,
         model: str,
@@ -65,51 +103,68 @@ class InferHandler:
         header_length: str | None,
         content_encoding: str | None = None,
     ) -> InferReply:
-        """`header_length` and `content_encoding`: the request's Inference-Header-Content-Length and
-        Content-Encoding headers, if sent."""
-        started = time.perf_counter_ns()
-        try:
-            session = self._sessions.ready(model)
-        except EngineError as exc:
-            return InferReply(exc.status, error_body(exc.message))
+        reply = self.answer(model, version, body, header_length, content_encoding)
+        return reply if isinstance(reply, InferReply) else await reply
+
+    def _decode(
+        self, session: Session, version: str | None, body: bytes, header_length: str | None, content_encoding: str | None
+    ) -> _Call:
+        if version and version != str(session.version):
+            raise NotFound(f"model '{session.name}' has no version '{version}'; serving version {session.version}")
+        body = decode_content(body, content_encoding, self._limit)
+        request = decode_infer_request(body, _parse_header_length(header_length))
+        signature = session.model
+        inputs = validate_inputs(request.inputs, signature.inputs, signature.batchable, session.name)
+        outputs = select_outputs(request.outputs, signature.outputs, session.name)
+        rows = next(iter(inputs.values())).shape[0] if signature.batchable and inputs else 1
+        return _Call(request, inputs, outputs, rows)
+
+    async def _answer_later(self, session: Session, call: _Call, started: int) -> InferReply:
         meter = session.meter
         meter.in_flight += 1
         try:
-            body = decode_content(body, content_encoding, self._limit)
-            reply, rows, inside_ns = await self._infer(session, version, body, _parse_header_length(header_length))
-        except ProtocolError as exc:
-            meter.record_failure("bad_input")
-            return InferReply(400, error_body(str(exc)))
+            entered = time.perf_counter_ns()
+            results = await session.infer(call.inputs)
         except EngineError as exc:
-            meter.record_failure(_FAILURE_REASONS.get(type(exc), "runtime_error"))
-            return InferReply(exc.status, error_body(exc.message))
+            return _refusal(meter, exc)
         finally:
             meter.in_flight -= 1
-        total_ns = time.perf_counter_ns() - started
-        meter.record_success(total_ns, rows, total_ns - inside_ns)
-        return reply
+        return self._reply(session, call, results, started, time.perf_counter_ns() - entered)
 
-    async def _infer(
-        self, session: Session, version: str | None, body: bytes, header_length: int | None
-    ) -> tuple[InferReply, int, int]:
-        """The reply, the rows served, and the nanoseconds spent inside the session."""
-        model = session.name
-        if version and version != str(session.version):
-            raise NotFound(f"model '{model}' has no version '{version}'; serving version {session.version}")
-        request = decode_infer_request(body, header_length)
-        signature = session.model
-        inputs = validate_inputs(request.inputs, signature.inputs, signature.batchable, model)
-        names = select_outputs(request.outputs, signature.outputs, model)
-        entered = time.perf_counter_ns()
-        results = await session.infer(inputs)
-        inside_ns = time.perf_counter_ns() - entered
-        specs = {spec.name: spec for spec in signature.outputs}
-        tensors = [Tensor(n, specs[n].datatype, results[n].shape, results[n]) for n in names]
-        body, json_length = encode_infer_response(
-            model, str(session.version), request.id, tensors, _binary_outputs(request, names)
-        )
-        rows = next(iter(inputs.values())).shape[0] if signature.batchable and inputs else 1
-        return InferReply(200, body, json_length), rows, inside_ns
+    def _reply(
+        self, session: Session, call: _Call, results: dict[str, np.ndarray], started: int, inside_ns: int
+    ) -> InferReply:
+        """Encode the outputs and count the request; `inside_ns`: the time spent inside the session."""
+        specs = {spec.name: spec for spec in session.model.outputs}
+        tensors = [Tensor(n, specs[n].datatype, results[n].shape, results[n]) for n in call.outputs]
+        request = call.request
+        try:
+            body, json_length = encode_infer_response(
+                session.name, str(session.version), request.id, tensors, _binary_outputs(request, call.outputs)
+            )
+        except ProtocolError as exc:
+            return _refusal(session.meter, exc)
+        total_ns = time.perf_counter_ns() - started
+        session.meter.record_success(total_ns, call.rows, total_ns - inside_ns)
+        return InferReply(200, body, json_length)
+
+
+@dataclass(slots=True)
+class _Call:
+    """A decoded, validated infer request."""
+
+    request: InferRequest
+    inputs: dict[str, np.ndarray]
+    outputs: list[str]
+    rows: int
+
+
+def _refusal(meter: SessionMeter, exc: Exception) -> InferReply:
+    if isinstance(exc, ProtocolError):
+        meter.record_failure("bad_input")
+        return InferReply(400, error_body(str(exc)))
+    meter.record_failure(_FAILURE_REASONS.get(type(exc), "runtime_error"))
+    return InferReply(exc.status, error_body(exc.message))
 
 
 _FAILURE_REASONS: dict[type, str] = {

@@ -15,7 +15,9 @@ shutdown) applies to it unchanged.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE
@@ -97,7 +99,16 @@ class InferHttpProtocol(CoalescingHttpToolsProtocol):
             return
         body = call.chunks[0] if len(call.chunks) == 1 else b"".join(call.chunks)
         call.chunks = []
-        task = self.loop.create_task(self._answer(call, body))
+        try:
+            reply = self.infer_handler.answer(
+                call.model, call.version, body, call.header_length, call.content_encoding
+            )
+        except Exception:
+            reply = _internal_error(call.model)
+        if isinstance(reply, InferReply):
+            self._reply(call, reply)
+            return
+        task = self.loop.create_task(self._answer_later(call, reply))
         task.add_done_callback(self.tasks.discard)
         self.tasks.add(task)  # uvicorn's graceful shutdown waits for these
 
@@ -107,25 +118,18 @@ class InferHttpProtocol(CoalescingHttpToolsProtocol):
             return None
         if self.pipeline or not (self.cycle is None or self.cycle.response_complete):
             return None  # pipelined behind another request: uvicorn keeps the replies in order
-        path = httptools.parse_url(self.url).path
-        if b"%" in path:
-            return None
-        match = INFER_PATH.match(path.decode("ascii", "replace"))
-        if match is None:
+        target = _infer_target(self.url)
+        if target is None:
             return None
         keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
-        return _InferCall(match.group(1), match.group(2), self.headers, keep_alive)
+        return _InferCall(*target, self.headers, keep_alive)
 
-    async def _answer(self, call: _InferCall, body: bytes) -> None:
+    async def _answer_later(self, call: _InferCall, reply: Awaitable[InferReply]) -> None:
         try:
-            reply = await self.infer_handler.handle(
-                call.model, call.version, body, call.header_length, call.content_encoding
-            )
+            answered = await reply
         except Exception:
-            logger.exception("infer call to model %r failed", call.model)
-            message = f"internal error while serving model '{call.model}'; see the engine log"
-            reply = InferReply(500, error_body(message))
-        self._reply(call, reply)
+            answered = _internal_error(call.model)
+        self._reply(call, answered)
 
     def _reply(self, call: _InferCall, reply: InferReply) -> None:
         call.response_complete = True
@@ -151,11 +155,26 @@ def infer_http_protocol(handler: InferHandler, max_request_bytes: int) -> type[I
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _infer_target(url: bytes) -> tuple[str, str | None] | None:
+    """(model, version) when `url` is a v2 infer call's; a client sends the same one call after call."""
+    path = httptools.parse_url(url).path
+    if b"%" in path:
+        return None  # percent-encoded: left to uvicorn, which decodes it
+    match = INFER_PATH.match(path.decode("ascii", "replace"))
+    return None if match is None else (match.group(1), match.group(2))
+
+
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
     for key, value in headers:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def _internal_error(model: str) -> InferReply:
+    logger.exception("infer call to model %r failed", model)
+    return InferReply(500, error_body(f"internal error while serving model '{model}'; see the engine log"))
 
 
 def _refusal(error) -> InferReply:

@@ -12,7 +12,7 @@ import numpy as np
 class PendingRequest:
     inputs: dict[str, np.ndarray]
     rows: int
-    future: asyncio.Future
+    future: asyncio.Future | None  # None for a request run on the spot (DynamicBatcher.run_now)
     enqueued_ns: int
     shape_key: tuple = ()
     timer: asyncio.TimerHandle | None = None

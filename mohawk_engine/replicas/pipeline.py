@@ -43,6 +43,10 @@ class PipelineExecutor:
         record_timings(batch, merged_at - started, computed_at - merged_at, time.perf_counter_ns() - computed_at)
         return results
 
+    def run_now(self, batch: list[PendingRequest]) -> None:
+        """A pipeline always streams through its stages' threads."""
+        return None
+
     async def _through_stages(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         loop = asyncio.get_running_loop()
         for index, (stage, thread) in enumerate(zip(self.stages, self._threads)):

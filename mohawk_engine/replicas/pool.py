@@ -1,10 +1,10 @@
 """Replicate strategy: each replica owns a runner and one thread; a batch goes to the least busy.
 
-One exception to "off the event loop": a single one-row request that finds every replica
-idle, on a model whose one-row runs have been quick, runs right on the event loop. Handing it
-to the replica's thread and back costs two thread wake-ups, more than such a run itself, and
-with every replica idle there is nothing else the loop would be doing meanwhile but parsing
-the next requests, which then wait a fraction of a millisecond and form a batch.
+One exception to "off the event loop" (`run_now`): a single one-row request that finds every
+replica idle, on a model whose one-row runs have been quick, runs right on the event loop.
+Handing it to the replica's thread and back costs two thread wake-ups, more than such a run
+itself, and with every replica idle there is nothing else the loop would be doing meanwhile
+but parsing the next requests, which then wait a fraction of a millisecond and form a batch.
 """
 
 from __future__ import annotations
@@ -52,10 +52,6 @@ class ReplicaPool:
 
     async def execute(self, batch: list[PendingRequest]) -> list[dict[str, np.ndarray]]:
         replica = min(self.replicas, key=lambda r: r.busy)
-        if self._runs_inline(replica, batch):
-            results = run_batch(replica.runner, batch)
-            replica.record(batch)
-            return results
         replica.busy += 1
         try:
             results = await asyncio.get_running_loop().run_in_executor(replica.thread, run_batch, replica.runner, batch)
@@ -64,9 +60,15 @@ class ReplicaPool:
         replica.record(batch)
         return results
 
-    def _runs_inline(self, replica: Replica, batch: list[PendingRequest]) -> bool:
+    def run_now(self, batch: list[PendingRequest]) -> list[dict[str, np.ndarray]] | None:
+        """Run a quick one-row request on the calling (event loop) thread; None if it is not one."""
+        replica = self.replicas[0]
         quick = replica.one_row_ns is not None and replica.one_row_ns < INLINE_LIMIT_NS
-        return quick and len(batch) == 1 and batch[0].rows == 1 and not any(r.busy for r in self.replicas)
+        if not (quick and len(batch) == 1 and batch[0].rows == 1) or any(r.busy for r in self.replicas):
+            return None
+        results = run_batch(replica.runner, batch)
+        replica.record(batch)
+        return results
 
     async def run_on_each(self, inputs: dict[str, np.ndarray]) -> None:
         """Run `inputs` once on every replica (warm-up)."""

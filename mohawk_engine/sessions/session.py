@@ -146,10 +146,19 @@ class Session:
             await self.executor.run_on_each(inputs)
 
     async def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return await self._serving_batcher().submit(inputs, self._rows(inputs))
+
+    def infer_now(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+        """The outputs at once if the session can run the request right now, else None: then `infer`."""
+        return self._serving_batcher().run_now(inputs, self._rows(inputs))
+
+    def _serving_batcher(self) -> DynamicBatcher:
         if self.state is not SessionState.READY or self.batcher is None:
             raise SessionNotReady(f"session '{self.name}' is {self.state.value}, not READY")
-        rows = next(iter(inputs.values())).shape[0] if self.model.batchable else 1
-        return await self.batcher.submit(inputs, rows)
+        return self.batcher
+
+    def _rows(self, inputs: dict[str, np.ndarray]) -> int:
+        return next(iter(inputs.values())).shape[0] if self.model.batchable else 1
 
     async def stop(self) -> None:
         """Drain: stop accepting, finish every queued request, release the devices."""

@@ -16,12 +16,23 @@ from mohawk_engine.schemas import BatchingConfig
 class RecordingExecutor:
     """Doubles its input; records each batch's row counts; can be held to let a queue build."""
 
-    def __init__(self, capacity: int = 1, fail: bool = False) -> None:
+    def __init__(self, capacity: int = 1, fail: bool = False, runs_now: bool = False) -> None:
         self.capacity = capacity
         self.batches: list[list[int]] = []
         self.gate = asyncio.Event()
         self.gate.set()
         self.fail = fail
+        self.runs_now = runs_now
+        self.ran_now: list[list[int]] = []
+
+    def run_now(self, batch):
+        """Like a quick model's replica pool: runs on the spot when allowed to."""
+        if not self.runs_now:
+            return None
+        self.ran_now.append([r.rows for r in batch])
+        if self.fail:
+            raise RuntimeError("device lost")
+        return split_outputs({"y": merge_inputs(batch)["x"] * 2}, batch)
 
     async def execute(self, batch):
         await self.gate.wait()
@@ -249,4 +260,44 @@ async def test_requests_started_directly_never_exceed_the_executor_capacity():
     assert [r["y"][0, 0] for r in results] == [2.0 * i for i in range(40)]
     assert executor.most == 2
     assert sum(len(b) for b in executor.batches) == 40
+    await batcher.drain()
+
+
+async def test_an_idle_batcher_runs_a_request_on_the_spot_and_counts_it():
+    executor = RecordingExecutor(runs_now=True)
+    batcher = await start(BatchingConfig(max_batch_size=8), executor)
+    result = batcher.run_now(rows(1, 3.0), 1)
+    assert np.all(result["y"] == 6.0) and executor.ran_now == [[1]] and executor.batches == []
+    assert batcher.stats.execution_count == 1 and batcher.stats.success.count == 1
+    with pytest.raises(BadRequest, match="at most 8 rows"):
+        batcher.run_now(rows(9, 1.0), 9)
+    await batcher.drain()
+    with pytest.raises(SessionNotReady):
+        batcher.run_now(rows(1, 1.0), 1)
+
+
+async def test_run_now_declines_while_work_is_queued_or_running_or_a_delay_is_set():
+    executor = RecordingExecutor(runs_now=True)
+    executor.gate.clear()
+    batcher = await start(BatchingConfig(max_batch_size=8), executor)
+    running = asyncio.ensure_future(batcher.submit(rows(1, 1.0), 1))
+    await asyncio.sleep(0.01)
+    assert batcher.run_now(rows(1, 2.0), 1) is None, "a batch is running: the request queues behind it"
+    queued = asyncio.ensure_future(batcher.submit(rows(1, 2.0), 1))
+    await asyncio.sleep(0.01)
+    assert batcher.run_now(rows(1, 3.0), 1) is None, "one is queued: the request must not overtake it"
+    executor.gate.set()
+    await asyncio.gather(running, queued)
+    assert executor.ran_now == []
+    await batcher.drain()
+    delayed = await start(BatchingConfig(max_batch_size=8, max_queue_delay_us=500), RecordingExecutor(runs_now=True))
+    assert delayed.run_now(rows(1, 1.0), 1) is None, "a queue delay asks for batches: requests wait for company"
+    await delayed.drain()
+
+
+async def test_a_runtime_failure_on_the_spot_is_an_inference_failure():
+    batcher = await start(BatchingConfig(max_batch_size=8), RecordingExecutor(runs_now=True, fail=True))
+    with pytest.raises(InferenceFailed, match="device lost"):
+        batcher.run_now(rows(1, 1.0), 1)
+    assert batcher.stats.fail.count == 1 and batcher.stats.success.count == 0
     await batcher.drain()
