@@ -25,18 +25,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import httptools
-import httpx
 import numpy as np
 import onnxruntime as ort
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from canned import CannedServer, record_replies  # noqa: E402
 from mohawk_engine.repository.demo import write_demo_models  # noqa: E402
 from mohawk_engine.schemas import BatchingConfig  # noqa: E402
 from tests.support.deploy import deploy  # noqa: E402
@@ -66,81 +64,6 @@ def stub_engine(models: Path, workdir: Path) -> EngineProcess:
     script = workdir / "stub_engine.py"
     script.write_text(STUB_ENGINE)
     return EngineProcess(models, workdir / "state", launcher=[sys.executable, str(script)])
-
-
-class CannedServer:
-    """Answers every request with a reply recorded from the engine; does nothing else."""
-
-    def __init__(self, replies: dict[str, bytes], infer_reply: bytes) -> None:
-        self._replies = replies
-        self._infer = infer_reply
-        self.port = 0
-        self._ready = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def start(self) -> None:
-        threading.Thread(target=self._serve, daemon=True).start()
-        self._ready.wait(10)
-
-    def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-
-    def _serve(self) -> None:
-        import uvloop
-
-        self._loop = uvloop.new_event_loop()
-        server = self._loop.run_until_complete(self._loop.create_server(self._protocol, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
-
-    def _protocol(self) -> asyncio.Protocol:
-        canned = self
-
-        class Canned(asyncio.Protocol):
-            def connection_made(self, transport) -> None:
-                self.transport = transport
-                self.parser = httptools.HttpRequestParser(self)
-                self.url = b""
-
-            def data_received(self, data: bytes) -> None:
-                self.parser.feed_data(data)
-
-            def on_url(self, url: bytes) -> None:
-                self.url += url
-
-            def on_message_complete(self) -> None:
-                path, self.url = self.url.decode().split("?")[0], b""
-                reply = canned._infer if path.endswith("/infer") else canned._replies.get(path)
-                self.transport.write(reply or _http(404, b'{"error":"not canned"}', b"application/json"))
-
-        return Canned()
-
-
-def _http(status: int, body: bytes, content_type: bytes, extra: bytes = b"") -> bytes:
-    head = b"HTTP/1.1 %d X\r\ncontent-length: %d\r\ncontent-type: %s\r\n%s\r\n" % (status, len(body), content_type, extra)
-    return head + body
-
-
-def record_replies(url: str) -> tuple[dict[str, bytes], bytes]:
-    replies = {}
-    for path in (f"/v2/models/{MODEL}", f"/v2/models/{MODEL}/config", "/v2", "/v2/health/ready"):
-        response = httpx.get(url + path)
-        replies[path] = _http(response.status_code, response.content, b"application/json")
-    header = json.dumps(
-        {
-            "inputs": [{"name": "input", "datatype": "FP32", "shape": [1, 512], "parameters": {"binary_data_size": 2048}}],
-            "outputs": [{"name": "output", "parameters": {"binary_data": True}}],
-        }
-    ).encode()
-    body = header + np.zeros((1, 512), np.float32).tobytes()
-    response = httpx.post(
-        f"{url}/v2/models/{MODEL}/infer", content=body, headers={"Inference-Header-Content-Length": str(len(header))}
-    )
-    length = response.headers["inference-header-content-length"].encode()
-    infer = _http(200, response.content, b"application/octet-stream", b"inference-header-content-length: %s\r\n" % length)
-    return replies, infer
 
 
 def client_p50_us(url: str, seconds: float, workdir: Path) -> float:
@@ -176,9 +99,9 @@ def concurrency_one(models: Path, workdir: Path, rounds: int, seconds: float) ->
     try:
         for process in (engine, stub):
             asyncio.run(deploy(process.start(), MODEL, MODEL, batching=batching, threads_per_replica=1))
-        canned = CannedServer(*record_replies(engine.url))
+        canned = CannedServer(*record_replies(engine.url, MODEL))
         canned.start()
-        targets = {"canned": f"http://127.0.0.1:{canned.port}", "stub": stub.url, "engine": engine.url}
+        targets = {"canned": canned.url, "stub": stub.url, "engine": engine.url}
         samples: dict[str, list[float]] = {name: [] for name in targets}
         for round_index in range(rounds):
             order = list(targets) if round_index % 2 == 0 else list(reversed(targets))

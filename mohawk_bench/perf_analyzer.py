@@ -55,6 +55,26 @@ def environment() -> dict[str, str]:
     return env
 
 
+def command(
+    url: str,
+    model: str,
+    concurrency: str = "1:32",
+    *,
+    measurement_ms: int = 2000,
+    max_trials: int = 5,
+    batch_size: int = 1,
+    stability_percentage: int = 10,
+    extra: list[str] | None = None,
+) -> list[str]:
+    """perf_analyzer's command line for HTTP with binary tensors (run it with `environment()`)."""
+    return [
+        str(binary()), "-m", model, "-u", url.removeprefix("http://"), "-i", "http",
+        "--concurrency-range", concurrency, "-b", str(batch_size),
+        "--measurement-interval", str(measurement_ms), "--max-trials", str(max_trials),
+        "--stability-percentage", str(stability_percentage), *(extra or []),
+    ]  # fmt: skip
+
+
 def run(
     url: str,
     model: str,
@@ -70,13 +90,11 @@ def run(
     """Run perf_analyzer over HTTP with binary tensors; returns the CSV rows and the text output."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.csv"
-        args = [
-            str(binary()), "-m", model, "-u", url.removeprefix("http://"), "-i", "http",
-            "--concurrency-range", concurrency, "-b", str(batch_size),
-            "--measurement-interval", str(measurement_ms), "--max-trials", str(max_trials),
-            "--stability-percentage", str(stability_percentage),
-            "-f", str(report), *(extra or []),
-        ]  # fmt: skip
+        settings = dict(measurement_ms=measurement_ms, max_trials=max_trials, batch_size=batch_size)
+        args = command(
+            url, model, concurrency, stability_percentage=stability_percentage,
+            extra=["-f", str(report), *(extra or [])], **settings,
+        )  # fmt: skip
         result = subprocess.run(args, env=environment(), capture_output=True, text=True, timeout=timeout)
         output = result.stdout + result.stderr
         if result.returncode != 0:

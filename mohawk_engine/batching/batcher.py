@@ -57,6 +57,7 @@ class DynamicBatcher:
         self._accepting = True
         self._task: asyncio.Task | None = None
         self._inflight: set[asyncio.Task] = set()
+        self._ran_now_this_turn = False
 
     @property
     def queue_depth(self) -> int:
@@ -90,9 +91,11 @@ class DynamicBatcher:
 
         Only when nothing is queued or running and the executor can run it on this thread (a
         quick one-row run): the request then never waits for the event loop's next turns, which
-        at low load cost more than a small model's run.
+        at low load cost more than a small model's run. At most one request a turn of the loop
+        runs this way: others that arrived in the same turn queue up and form a batch, so under
+        load requests still merge.
         """
-        if self._queue or self._free_slots < self._executor.capacity or self._delay_ns:
+        if self._queue or self._free_slots < self._executor.capacity or self._delay_ns or self._ran_now_this_turn:
             return None
         self._admit(rows)
         request = PendingRequest(inputs, rows, None, time.perf_counter_ns())
@@ -104,8 +107,13 @@ class DynamicBatcher:
             raise self._failure(exc) from exc
         if results is None:
             return None
+        self._ran_now_this_turn = True
+        asyncio.get_running_loop().call_soon(self._next_turn)
         self._record([request], ok=True)
         return results[0]
+
+    def _next_turn(self) -> None:
+        self._ran_now_this_turn = False
 
     def _admit(self, rows: int) -> None:
         if not self._accepting:

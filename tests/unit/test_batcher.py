@@ -269,6 +269,10 @@ async def test_an_idle_batcher_runs_a_request_on_the_spot_and_counts_it():
     result = batcher.run_now(rows(1, 3.0), 1)
     assert np.all(result["y"] == 6.0) and executor.ran_now == [[1]] and executor.batches == []
     assert batcher.stats.execution_count == 1 and batcher.stats.success.count == 1
+    assert batcher.run_now(rows(1, 1.0), 1) is None, "one a turn: a second arrival in this turn queues, to batch"
+    await asyncio.sleep(0)
+    assert batcher.run_now(rows(1, 1.0), 1) is not None, "the next turn may run one on the spot again"
+    await asyncio.sleep(0)
     with pytest.raises(BadRequest, match="at most 8 rows"):
         batcher.run_now(rows(9, 1.0), 9)
     await batcher.drain()
