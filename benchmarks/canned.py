@@ -25,6 +25,7 @@ class CannedServer:
         self._infer = infer_reply
         self.port = 0
         self.infer_calls = 0
+        self.thread_id = 0  # the serving thread's native id, to read its CPU time
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -43,6 +44,7 @@ class CannedServer:
     def _serve(self) -> None:
         import uvloop
 
+        self.thread_id = threading.get_native_id()
         self._loop = uvloop.new_event_loop()
         server = self._loop.run_until_complete(self._loop.create_server(self._protocol, "127.0.0.1", 0))
         self.port = server.sockets[0].getsockname()[1]
