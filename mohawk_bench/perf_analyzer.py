@@ -75,26 +75,13 @@ def command(
     ]  # fmt: skip
 
 
-def run(
-    url: str,
-    model: str,
-    concurrency: str = "1:32",
-    *,
-    measurement_ms: int = 2000,
-    max_trials: int = 5,
-    batch_size: int = 1,
-    stability_percentage: int = 10,
-    extra: list[str] | None = None,
-    timeout: float = 600,
-) -> tuple[list[PerfRow], str]:
-    """Run perf_analyzer over HTTP with binary tensors; returns the CSV rows and the text output."""
+def run(url: str, model: str, concurrency: str = "1:32", *, timeout: float = 600, **settings) -> tuple[list[PerfRow], str]:
+    """Run perf_analyzer over HTTP with binary tensors (`settings` as for `command`); returns the
+    CSV rows and the text output."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.csv"
-        settings = dict(measurement_ms=measurement_ms, max_trials=max_trials, batch_size=batch_size)
-        args = command(
-            url, model, concurrency, stability_percentage=stability_percentage,
-            extra=["-f", str(report), *(extra or [])], **settings,
-        )  # fmt: skip
+        settings["extra"] = ["-f", str(report), *(settings.get("extra") or [])]
+        args = command(url, model, concurrency, **settings)
         result = subprocess.run(args, env=environment(), capture_output=True, text=True, timeout=timeout)
         output = result.stdout + result.stderr
         if result.returncode != 0:
