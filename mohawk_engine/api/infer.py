@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mohawk_engine.api.content_encoding import decode_content
+from mohawk_engine.api.request_plans import RequestPlan, RequestPlans
 from mohawk_engine.engine import Engine
 from mohawk_engine.errors import (
     BadRequest,
@@ -30,7 +31,6 @@ from mohawk_engine.errors import (
     UnsupportedMediaType,
 )
 from mohawk_engine.protocol.codec import (
-    InferRequest,
     ProtocolError,
     Tensor,
     decode_infer_request,
@@ -67,6 +67,7 @@ class InferHandler:
     def __init__(self, engine: Engine) -> None:
         self._sessions = engine.sessions
         self._limit = engine.config.server.max_request_bytes
+        self._plans = RequestPlans()
 
     def answer(
         self,
@@ -111,13 +112,21 @@ class InferHandler:
     ) -> _Call:
         if version and version != str(session.version):
             raise NotFound(f"model '{session.name}' has no version '{version}'; serving version {session.version}")
+        json_length = _parse_header_length(header_length)
+        if content_encoding is None:
+            plan = self._plans.find(session, body, json_length)
+            if plan is not None:
+                return _Call(plan.request_id, plan.arrays(body), plan.outputs, plan.binary_outputs, plan.rows, plan)
         body = decode_content(body, content_encoding, self._limit)
-        request = decode_infer_request(body, _parse_header_length(header_length))
+        request = decode_infer_request(body, json_length)
         signature = session.model
         inputs = validate_inputs(request.inputs, signature.inputs, signature.batchable, session.name)
         outputs = select_outputs(request.outputs, signature.outputs, session.name)
         rows = next(iter(inputs.values())).shape[0] if signature.batchable and inputs else 1
-        return _Call(request, inputs, outputs, rows)
+        binary = _binary_outputs(request, outputs)
+        if content_encoding is None:
+            self._plans.learn(session, body, json_length, request, outputs, binary, rows)
+        return _Call(request.id, inputs, outputs, binary, rows)
 
     async def _answer_later(self, session: Session, call: _Call, started: int) -> InferReply:
         meter = session.meter
@@ -135,28 +144,37 @@ class InferHandler:
         self, session: Session, call: _Call, results: dict[str, np.ndarray], started: int, inside_ns: int
     ) -> InferReply:
         """Encode the outputs and count the request; `inside_ns`: the time spent inside the session."""
-        specs = {spec.name: spec for spec in session.model.outputs}
-        tensors = [Tensor(n, specs[n].datatype, results[n].shape, results[n]) for n in call.outputs]
-        request = call.request
         try:
-            body, json_length = encode_infer_response(
-                session.name, str(session.version), request.id, tensors, _binary_outputs(request, call.outputs)
-            )
+            body, json_length = self._encode(session, call, results)
         except ProtocolError as exc:
             return _refusal(session.meter, exc)
         total_ns = time.perf_counter_ns() - started
         session.meter.record_success(total_ns, call.rows, total_ns - inside_ns)
         return InferReply(200, body, json_length)
 
+    @staticmethod
+    def _encode(session: Session, call: _Call, results: dict[str, np.ndarray]) -> tuple[bytes, int | None]:
+        plan = call.plan
+        if plan is not None and (encoded := plan.encode_reply(results)) is not None:
+            return encoded
+        specs = {spec.name: spec for spec in session.model.outputs}
+        tensors = [Tensor(n, specs[n].datatype, results[n].shape, results[n]) for n in call.outputs]
+        body, json_length = encode_infer_response(session.name, str(session.version), call.request_id, tensors, call.binary)
+        if plan is not None:
+            plan.keep_reply_header(results, body, json_length)
+        return body, json_length
+
 
 @dataclass(slots=True)
 class _Call:
-    """A decoded, validated infer request."""
+    """A decoded, validated infer request: its id, inputs, the outputs to return and which go as binary data."""
 
-    request: InferRequest
+    request_id: str | None
     inputs: dict[str, np.ndarray]
     outputs: list[str]
+    binary: set[str]
     rows: int
+    plan: RequestPlan | None = None
 
 
 def _refusal(meter: SessionMeter, exc: Exception) -> InferReply:

@@ -96,7 +96,7 @@ def encode_infer_response(
         entry: dict = {"name": tensor.name, "datatype": tensor.datatype, "shape": [int(d) for d in tensor.shape]}
         data = None if tensor.name in binary_names else _json_data_out(tensor)
         if data is None:
-            blob = _binary_data_out(tensor)
+            blob = binary_tensor_data(tensor)
             entry["parameters"] = {"binary_data_size": len(blob)}
             blobs.append(blob)
         else:
@@ -110,6 +110,11 @@ def encode_infer_response(
     if not blobs:
         return header, None
     return b"".join([header, *blobs]), len(header)
+
+
+def wire_dtype(datatype: str) -> np.dtype:
+    """The dtype of a fixed-size datatype's binary data on the wire."""
+    return _WIRE[datatype]
 
 
 def error_body(message: str) -> bytes:
@@ -454,7 +459,8 @@ def _json_bytes_out(array: np.ndarray) -> list[str] | None:
     return strings
 
 
-def _binary_data_out(tensor: Tensor) -> bytes:
+def binary_tensor_data(tensor: Tensor) -> bytes:
+    """A tensor as binary data on the wire (little-endian; BYTES as length-prefixed elements)."""
     array = np.asarray(tensor.data)
     if tensor.datatype == "BYTES":
         return _binary_bytes_out(array)
