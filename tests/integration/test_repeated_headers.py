@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from mohawk_engine.client import EngineClient
+from mohawk_engine.schemas import BatchingConfig
 from tests.support.deploy import deploy
 
 
@@ -139,3 +140,25 @@ async def _redeploy_swap_as_mlp_tiny(url: str) -> None:
     assert info.state.value == "READY", info.reason
     assert info.version == 1  # same name and version as before: only the session itself differs
 
+
+
+def test_reply_to_a_repeated_header_names_the_version_serving_it(url):
+    a = np.ones((1, 16), np.float32)
+    call = binary_request({"INPUT0": ("FP32", a), "INPUT1": ("FP32", a)})
+    with httpx.Client(base_url=url) as client:
+        before = _reply_header(client.post("/v2/models/add-sub/infer", **call))["model_version"]
+        asyncio.run(_reconfigure_add_sub(url))
+        after = [_reply_header(client.post("/v2/models/add-sub/infer", **call))["model_version"] for _ in range(2)]
+    assert after == [str(int(before) + 1)] * 2
+
+
+async def _reconfigure_add_sub(url: str) -> None:
+    async with EngineClient(url) as client:
+        info = await client.get_session("add-sub")
+        spec = info.spec.model_copy(update={"batching": BatchingConfig(max_batch_size=8)})
+        await client.reconfigure_session(spec)
+
+
+def _reply_header(response: httpx.Response) -> dict:
+    assert response.status_code == 200, response.text
+    return json.loads(response.content[: int(response.headers["inference-header-content-length"])])
