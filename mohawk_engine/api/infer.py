@@ -159,7 +159,8 @@ class InferHandler:
             return encoded
         specs = {spec.name: spec for spec in session.model.outputs}
         tensors = [Tensor(n, specs[n].datatype, results[n].shape, results[n]) for n in call.outputs]
-        body, json_length = encode_infer_response(session.name, str(session.version), call.request_id, tensors, call.binary)
+        version = str(session.version)
+        body, json_length = encode_infer_response(session.name, version, call.request_id, tensors, call.binary)
         if plan is not None:
             plan.keep_reply_header(results, body, json_length)
         return body, json_length

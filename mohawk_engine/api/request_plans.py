@@ -25,6 +25,7 @@ from mohawk_engine.sessions.session import Session
 
 MAX_HEADER_BYTES = 4096
 PLANS_PER_SESSION = 64
+REPLY_HEADERS_PER_PLAN = 8  # output shapes can depend on the data; most models have one
 _SLICEABLE = frozenset(
     ("UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "FP32", "FP64", "BF16")
 )
@@ -72,7 +73,9 @@ class RequestPlan:
 
     def keep_reply_header(self, results: dict[str, np.ndarray], body: bytes, header_length: int | None) -> None:
         """Keep the JSON header of a reply encoded the full way, when every output went as binary data."""
-        if header_length is None or not self._fixed_size_binary_outputs():
+        if header_length is None or len(self.reply_headers) >= REPLY_HEADERS_PER_PLAN:
+            return
+        if not self._fixed_size_binary_outputs():
             return
         self.reply_headers[tuple(results[name].shape for name in self.outputs)] = body[:header_length]
 

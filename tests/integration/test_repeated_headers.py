@@ -30,7 +30,12 @@ def url(shared_engine):
 def binary_request(arrays: dict[str, tuple[str, np.ndarray]], *, binary_outputs: bool = True, **extra) -> dict:
     header = {
         "inputs": [
-            {"name": name, "datatype": datatype, "shape": list(array.shape), "parameters": {"binary_data_size": array.nbytes}}
+            {
+                "name": name,
+                "datatype": datatype,
+                "shape": list(array.shape),
+                "parameters": {"binary_data_size": array.nbytes},
+            }
             for name, (datatype, array) in arrays.items()
         ],
         "parameters": {"binary_data_output": binary_outputs},
@@ -60,6 +65,17 @@ def decode_reply(response: httpx.Response) -> dict[str, np.ndarray]:
     return results
 
 
+def add_sub_ones() -> dict:
+    ones = np.ones((1, 16), np.float32)
+    return binary_request({"INPUT0": ("FP32", ones), "INPUT1": ("FP32", ones)})
+
+
+def send_twice(client: httpx.Client, model: str, call: dict) -> None:
+    """Once to learn the header, once through the plan."""
+    for _ in range(2):
+        decode_reply(client.post(f"/v2/models/{model}/infer", **call))
+
+
 @pytest.mark.parametrize("binary_outputs", [True, False])
 def test_each_call_with_a_repeated_header_gets_its_own_outputs(url, binary_outputs):
     rng = np.random.default_rng(5)
@@ -78,7 +94,8 @@ def test_repeated_bf16_header_keeps_the_request_id_and_the_bits(url):
     with httpx.Client(base_url=url) as client:
         for _ in range(6):
             bits = rng.integers(0, 2**16, (3, 4), dtype=np.uint16)
-            response = client.post("/v2/models/identity-bf16/infer", **binary_request({"in_bf16": ("BF16", bits)}, id="same"))
+            call = binary_request({"in_bf16": ("BF16", bits)}, id="same")
+            response = client.post("/v2/models/identity-bf16/infer", **call)
             assert response.status_code == 200, response.text
             length = int(response.headers["inference-header-content-length"])
             header = json.loads(response.content[:length])
@@ -88,11 +105,9 @@ def test_repeated_bf16_header_keeps_the_request_id_and_the_bits(url):
 
 
 def test_repeated_header_with_a_short_or_long_body_is_a_clear_400(url):
-    a = np.ones((1, 16), np.float32)
-    call = binary_request({"INPUT0": ("FP32", a), "INPUT1": ("FP32", a)})
+    call = add_sub_ones()
     with httpx.Client(base_url=url) as client:
-        for _ in range(2):
-            decode_reply(client.post("/v2/models/add-sub/infer", **call))
+        send_twice(client, "add-sub", call)
         for body in (call["content"][:-4], call["content"] + b"\0\0\0\0"):
             response = client.post("/v2/models/add-sub/infer", content=body, headers=call["headers"])
             assert response.status_code == 400
@@ -121,11 +136,9 @@ def test_json_input_beside_binary_input_is_read_from_each_header(url):
 
 
 def test_header_learnt_by_a_replaced_session_is_checked_again(url):
-    a = np.ones((1, 16), np.float32)
-    call = binary_request({"INPUT0": ("FP32", a), "INPUT1": ("FP32", a)})
+    call = add_sub_ones()
     with httpx.Client(base_url=url) as client:
-        for _ in range(2):
-            decode_reply(client.post("/v2/models/swap/infer", **call))
+        send_twice(client, "swap", call)
     asyncio.run(_redeploy_swap_as_mlp_tiny(url))
     with httpx.Client(base_url=url) as client:
         response = client.post("/v2/models/swap/infer", **call)
@@ -143,8 +156,7 @@ async def _redeploy_swap_as_mlp_tiny(url: str) -> None:
 
 
 def test_reply_to_a_repeated_header_names_the_version_serving_it(url):
-    a = np.ones((1, 16), np.float32)
-    call = binary_request({"INPUT0": ("FP32", a), "INPUT1": ("FP32", a)})
+    call = add_sub_ones()
     with httpx.Client(base_url=url) as client:
         before = _reply_header(client.post("/v2/models/add-sub/infer", **call))["model_version"]
         asyncio.run(_reconfigure_add_sub(url))
