@@ -96,7 +96,7 @@ def _certs(args: argparse.Namespace) -> int:
 
 def _tls_overrides(config: EngineConfig, args: argparse.Namespace) -> None:
     """Apply --tls-* flags, then check the files; raises ConfigError with one line."""
-    from mohawk_engine.security.certs import CertificateError, serving_identity
+    from mohawk_engine.security.certs import CertificateError, check_client_certificate, serving_identity
 
     flags = {"cert_file": args.tls_cert, "key_file": args.tls_key, "client_ca_file": args.tls_client_ca}
     merged = config.tls.model_dump() | {k: v for k, v in flags.items() if v is not None}
@@ -108,6 +108,8 @@ def _tls_overrides(config: EngineConfig, args: argparse.Namespace) -> None:
     if tls.cert_file is not None:
         try:
             serving_identity(tls.cert_file, tls.key_file, tls.client_ca_file)
+            if tls.tuning_certificate is not None and tls.client_ca_file is not None:
+                check_client_certificate(*tls.tuning_certificate, tls.client_ca_file)
         except CertificateError as exc:
             raise ConfigError(str(exc)) from exc
 

@@ -106,8 +106,12 @@ class TlsConfig(_Section):
     cert_file: Path | None = None
     key_file: Path | None = None
     client_ca_file: Path | None = Field(None, description="When set, clients must present a certificate it signed")
+    tuning_cert_file: Path | None = Field(
+        None, description="With mutual TLS: the client certificate the engine's own tuning bench presents"
+    )
+    tuning_key_file: Path | None = None
 
-    @field_validator("cert_file", "key_file", "client_ca_file", mode="before")
+    @field_validator("cert_file", "key_file", "client_ca_file", "tuning_cert_file", "tuning_key_file", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -118,7 +122,20 @@ class TlsConfig(_Section):
             raise ValueError("cert_file and key_file go together: set both to serve HTTPS, or neither")
         if self.client_ca_file is not None and self.cert_file is None:
             raise ValueError("client_ca_file (mutual TLS) needs cert_file and key_file")
+        if (self.tuning_cert_file is None) != (self.tuning_key_file is None):
+            raise ValueError("tuning_cert_file and tuning_key_file go together: set both, or neither")
+        if self.tuning_cert_file is not None and self.client_ca_file is None:
+            raise ValueError(
+                "tuning_cert_file is the tuning bench's certificate for mutual TLS; it needs client_ca_file"
+            )
         return self
+
+    @property
+    def tuning_certificate(self) -> tuple[Path, Path] | None:
+        """(certificate, key) the tuning bench presents, when set."""
+        if self.tuning_cert_file is None or self.tuning_key_file is None:
+            return None
+        return self.tuning_cert_file, self.tuning_key_file
 
 
 class EngineConfig(_Section):
@@ -151,7 +168,7 @@ def load_config(path: Path | None) -> EngineConfig:
     base = path.parent
     config.paths.model_repository = (base / config.paths.model_repository).resolve()
     config.paths.state_dir = (base / config.paths.state_dir).resolve()
-    for option in ("cert_file", "key_file", "client_ca_file"):
+    for option in ("cert_file", "key_file", "client_ca_file", "tuning_cert_file", "tuning_key_file"):
         if (value := getattr(config.tls, option)) is not None:
             setattr(config.tls, option, (base / value).resolve())
     return config

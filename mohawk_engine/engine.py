@@ -59,7 +59,10 @@ class Engine:
         self._tuning_store = TuningStore(self.store.path)
         security = config.security
         access = BenchAccess(
-            self.keys, security.auth_enabled(config.server.host) and security.v2_auth, config.tls.client_ca_file
+            self.keys,
+            security.auth_enabled(config.server.host) and security.v2_auth,
+            config.tls.client_ca_file,
+            config.tls.tuning_certificate,
         )
         self._tuning_runner = TuningRunner(
             self.sessions, self._tuning_store, self.store, self.record_event, lambda: self.url, access

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -115,6 +116,26 @@ def write_bundle(
 
 def serving_identity(cert_file: Path, key_file: Path, client_ca_file: Path | None = None) -> ServingIdentity:
     """Check the files the engine serves TLS with; raises CertificateError naming the problem."""
+    certificate = _certificate_with_key(cert_file, key_file)
+    if client_ca_file is not None:
+        load_certificate(client_ca_file, "client CA")
+    return ServingIdentity(subject=certificate.subject.rfc4514_string(), not_after=certificate.not_valid_after_utc)
+
+
+def check_client_certificate(cert_file: Path, key_file: Path, ca_file: Path) -> None:
+    """Check a client certificate the engine presents itself: its key matches and `ca_file` issued it."""
+    certificate = _certificate_with_key(cert_file, key_file)
+    authority = load_certificate(ca_file, "client CA")
+    try:
+        certificate.verify_directly_issued_by(authority)
+    except (ValueError, TypeError, InvalidSignature):
+        raise CertificateError(
+            f"TLS client certificate {cert_file} (issuer {certificate.issuer.rfc4514_string()}) was not signed "
+            f"by the client CA {ca_file}"
+        ) from None
+
+
+def _certificate_with_key(cert_file: Path, key_file: Path) -> x509.Certificate:
     certificate = load_certificate(cert_file, "certificate")
     try:
         key = serialization.load_pem_private_key(_read(key_file, "private key"), password=None)
@@ -122,9 +143,7 @@ def serving_identity(cert_file: Path, key_file: Path, client_ca_file: Path | Non
         raise CertificateError(f"TLS private key {key_file} is not an unencrypted PEM private key: {exc}") from exc
     if key.public_key().public_bytes(*_SPKI) != certificate.public_key().public_bytes(*_SPKI):
         raise CertificateError(f"TLS private key {key_file} does not match the certificate {cert_file}")
-    if client_ca_file is not None:
-        load_certificate(client_ca_file, "client CA")
-    return ServingIdentity(subject=certificate.subject.rfc4514_string(), not_after=certificate.not_valid_after_utc)
+    return certificate
 
 
 def load_certificate(path: Path, what: str) -> x509.Certificate:

@@ -4,9 +4,10 @@ With `[security] v2_auth` on, inference needs a key with the infer scope and the
 metadata GET (/v2/models/{name}) the read scope: each task gets an ephemeral key with those two
 (never admin), kept only in the engine's memory (never in SQLite), handed to the bench through
 its environment (never argv, which every local user can read) and revoked when the task ends.
-With mutual TLS (`[tls] client_ca_file`) the bench would need a client certificate signed by
-that CA; the engine holds none (only the CA's certificate, not its key), so tasks are refused
-up front with the reason rather than left to time out on handshakes.
+With mutual TLS (`[tls] client_ca_file`) the bench needs a client certificate signed by that
+CA. The engine holds only the CA's certificate, not its key, so it cannot make one: the
+operator gives it one (`[tls] tuning_cert_file` / `tuning_key_file`). Without it, tasks are
+refused up front with the reason rather than left to time out on handshakes.
 """
 
 from __future__ import annotations
@@ -25,20 +26,29 @@ INTERNAL_LABEL = "tuning (internal)"
 
 
 class BenchAccess:
-    def __init__(self, keys: KeyStore, v2_auth: bool, client_ca_file: Path | None) -> None:
-        """`v2_auth`: whether inference needs a key on this engine (auth on and [security] v2_auth)."""
+    def __init__(
+        self,
+        keys: KeyStore,
+        v2_auth: bool,
+        client_ca_file: Path | None,
+        client_certificate: tuple[Path, Path] | None = None,
+    ) -> None:
+        """`v2_auth`: whether inference needs a key on this engine (auth on and [security] v2_auth);
+        `client_certificate`: (certificate, key) the bench presents under mutual TLS."""
         self._keys = keys
         self._v2_auth = v2_auth
         self._client_ca_file = client_ca_file
+        self.client_certificate = client_certificate
 
     def refusal(self) -> str | None:
         """Why this engine cannot measure itself, or None when it can."""
-        if self._client_ca_file is None:
+        if self._client_ca_file is None or self.client_certificate is not None:
             return None
         return (
             f"tuning needs a client certificate for its load generator when [tls] client_ca_file is set "
-            f"(here {self._client_ca_file}), and the engine has none to present; "
-            "run the tuning task on an engine without mutual TLS and apply its best_spec here"
+            f"(here {self._client_ca_file}), and the engine has none to present; set [tls] tuning_cert_file "
+            "and tuning_key_file to one that CA signed (`mohawk-engine certs DIR --client NAME` writes one), "
+            "or run the tuning task on an engine without mutual TLS and apply its best_spec here"
         )
 
     @contextmanager

@@ -264,9 +264,14 @@ class TuningRunner:
             concurrency=concurrency,
             duration_s=load.duration_s,
             warmup_s=load.warmup_s,
-            # The engine measures itself over loopback: its certificate need not name 127.0.0.1.
-            tls=TlsOptions(verify=parts.scheme != "https"),
+            tls=self._tls(parts.scheme),
         )
+
+    def _tls(self, scheme: str) -> TlsOptions:
+        # The engine measures itself over loopback: its certificate need not name 127.0.0.1.
+        certificate = self._access.client_certificate
+        cert_file, key_file = certificate if certificate is not None else (None, None)
+        return TlsOptions(verify=scheme != "https", cert_file=cert_file, key_file=key_file)
 
     def _summary(self, task_id: int) -> str:
         record = self._store.get(task_id)

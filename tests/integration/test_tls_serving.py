@@ -137,3 +137,37 @@ async def _first(stream: EngineStream, count: int):
         seen += 1
         if seen == count:
             return
+
+
+@pytest.mark.parametrize(
+    ("tls_table", "expected"),
+    [
+        ('tuning_cert_file = "{c}/client.pem"\ntuning_key_file = "{c}/client-key.pem"\n', "it needs client_ca_file"),
+        ('client_ca_file = "{c}/ca.pem"\ntuning_cert_file = "{c}/client.pem"\n', "go together"),
+        (
+            'client_ca_file = "{c}/ca.pem"\n'
+            'tuning_cert_file = "{o}/client.pem"\ntuning_key_file = "{o}/client-key.pem"\n',
+            "was not signed by the client CA",
+        ),
+        (
+            'client_ca_file = "{c}/ca.pem"\n'
+            'tuning_cert_file = "{c}/client.pem"\ntuning_key_file = "{c}/server-key.pem"\n',
+            "does not match the certificate",
+        ),
+    ],
+    ids=["without-mutual-tls", "without-key", "other-ca", "wrong-key"],
+)
+def test_bad_tuning_certificate_stops_serve_with_one_line(certs, tmp_path, tls_table, expected):
+    other = tmp_path / "other"
+    write_bundle(other, ("localhost",), days=DAYS, client="stranger")
+    config = tmp_path / "engine.toml"
+    serving = f'cert_file = "{certs}/server.pem"\nkey_file = "{certs}/server-key.pem"\n'
+    config.write_text("[tls]\n" + serving + tls_table.format(c=certs, o=other))
+    result = subprocess.run(
+        [sys.executable, "-m", "mohawk_engine", "serve", "--port", "0", "--model-repo", str(tmp_path),
+         "--state-dir", str(tmp_path / "state"), "--config", str(config)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr

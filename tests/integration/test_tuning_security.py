@@ -117,3 +117,35 @@ async def test_mutual_tls_refuses_tuning_up_front_naming_the_setting(tmp_path, m
             assert [s.name for s in await client.list_sessions()] == ["tiny"]
     finally:
         mtls.kill()
+
+
+async def test_mutual_tls_tuning_with_a_client_certificate_measures_the_engine(tmp_path, model_repo):
+    """With [tls] tuning_cert_file / tuning_key_file the bench gets through mutual TLS and measures."""
+    certs = tmp_path / "certs"
+    write_bundle(certs, ("localhost", "127.0.0.1"), days=2, client="console")
+    config = tmp_path / "engine.toml"
+    config.write_text(
+        "[tls]\n"
+        f'cert_file = "{certs / "server.pem"}"\n'
+        f'key_file = "{certs / "server-key.pem"}"\n'
+        f'client_ca_file = "{certs / "ca.pem"}"\n'
+        f'tuning_cert_file = "{certs / "client.pem"}"\n'
+        f'tuning_key_file = "{certs / "client-key.pem"}"\n'
+    )
+    mtls = EngineProcess(model_repo, tmp_path / "state", "--config", str(config))
+    mtls.start()
+    try:
+        context = ssl.create_default_context(cafile=certs / "ca.pem")
+        context.load_cert_chain(certs / "client.pem", certs / "client-key.pem")
+        async with EngineClient(mtls.url, verify=context) as client:
+            await client.create_session(SessionSpec(name="tiny", model="mlp-tiny"))
+            assert (await client.wait_for_state("tiny")).state is SessionState.READY
+            load = LoadLevels(concurrency=[2], duration_s=0.5, warmup_s=0.1)
+            request = TuningTaskRequest(session="tiny", space=SearchSpace(max_batch_size=[1, 4]), load=load)
+            task = await client.create_tuning_task(request)
+            done = await wait_for(client, task.id, lambda i: i.status.finished, timeout=90)
+        assert done.status is TuningStatus.COMPLETED, done.error
+        assert [e.status for e in done.experiments] == ["ok", "ok"]
+        assert all(e.throughput > 0 and e.errors == 0 for e in done.experiments)
+    finally:
+        mtls.kill()

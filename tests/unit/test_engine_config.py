@@ -67,3 +67,16 @@ def test_health_thresholds_must_be_in_order(tmp_path):
     path.write_text("[telemetry]\ndisk_free_warning_pct = 2.0\n")
     with pytest.raises(ConfigError, match="disk_free_warning_pct .* less free disk is worse"):
         load_config(path)
+
+
+def test_tls_files_resolve_against_the_config_files_folder(tmp_path):
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    config = folder / "engine.toml"
+    config.write_text(
+        '[tls]\ncert_file = "tls/server.pem"\nkey_file = "tls/server-key.pem"\nclient_ca_file = "tls/ca.pem"\n'
+        'tuning_cert_file = "tls/client.pem"\ntuning_key_file = "tls/client-key.pem"\n'
+    )
+    tls = load_config(config).tls
+    assert tls.tuning_certificate == (folder / "tls/client.pem", folder / "tls/client-key.pem")
+    assert tls.client_ca_file == folder / "tls/ca.pem"
