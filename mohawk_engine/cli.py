@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     certs.add_argument("--days", type=_positive, default=825, help="server/client certificate lifetime (default 825)")
     certs.add_argument("--ca-days", type=_positive, default=3650, help="CA certificate lifetime (default 3650)")
     certs.add_argument("--client", metavar="NAME", help="also write client.pem/client-key.pem for mutual TLS")
+    certs.add_argument(
+        "--add-client", metavar="NAME", help="only issue NAME.pem/NAME-key.pem from the CA already in DIRECTORY"
+    )
     certs.add_argument("--force", action="store_true", help="replace existing files")
 
     serve.add_argument("--auth", choices=("auto", "on", "off"), help="require API keys ([security] auth; default auto)")
@@ -81,11 +84,14 @@ def _positive(text: str) -> int:
 
 
 def _certs(args: argparse.Namespace) -> int:
-    from mohawk_engine.security.certs import CertificateError, write_bundle
+    from mohawk_engine.security.certs import CertificateError, add_client, write_bundle
 
     hosts = tuple(h.strip() for h in args.hosts.split(",") if h.strip())
     try:
-        written = write_bundle(args.directory, hosts, args.days, args.ca_days, args.client, args.force)
+        if args.add_client is not None:
+            written = add_client(args.directory, args.add_client, args.days, args.force)
+        else:
+            written = write_bundle(args.directory, hosts, args.days, args.ca_days, args.client, args.force)
     except (CertificateError, OSError) as exc:
         print(f"mohawk-engine: {exc}", file=sys.stderr)
         return 2

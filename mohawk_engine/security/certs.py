@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 DEFAULT_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -25,6 +27,8 @@ CA_FILES = ("ca.pem", "ca-key.pem")
 SERVER_FILES = ("server.pem", "server-key.pem")
 CLIENT_FILES = ("client.pem", "client-key.pem")
 _SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+_CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_RESERVED_NAMES = frozenset(("ca", "server"))
 
 
 class CertificateError(ValueError):
@@ -114,9 +118,43 @@ def write_bundle(
     return written
 
 
+def add_client(directory: Path, name: str, days: int = 825, force: bool = False) -> list[Path]:
+    """Issue one more client certificate from the CA already in `directory` (ca.pem, ca-key.pem):
+    writes `<name>.pem` and `<name>-key.pem` beside it and touches nothing else."""
+    if not _CLIENT_NAME.fullmatch(name) or name in _RESERVED_NAMES:
+        raise CertificateError(
+            f"client name {name!r} cannot name its files; use letters, digits, '.', '-' or '_', "
+            f"and none of {', '.join(sorted(_RESERVED_NAMES))}"
+        )
+    ca = load_ca(directory)
+    files = (f"{name}.pem", f"{name}-key.pem")
+    existing = [file for file in files if (directory / file).exists()]
+    if existing and not force:
+        raise CertificateError(f"{', '.join(existing)} already exist in {directory}; pass --force to replace them")
+    identity = issue(ca, name, days, client=True)
+    return [
+        _write(directory / files[0], identity.certificate.public_bytes(serialization.Encoding.PEM), 0o644),
+        _write(directory / files[1], _key_pem(identity.key), 0o600),
+    ]
+
+
+def load_ca(directory: Path) -> Identity:
+    """The CA `write_bundle` left in `directory`: its certificate and private key."""
+    cert_file, key_file = (directory / name for name in CA_FILES)
+    missing = [path.name for path in (cert_file, key_file) if not path.is_file()]
+    if missing:
+        raise CertificateError(
+            f"no CA in {directory} ({', '.join(missing)} missing); `mohawk-engine certs {directory}` makes one"
+        )
+    certificate, key = _certificate_and_key(cert_file, key_file)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise CertificateError(f"CA key {key_file} is not an EC key as `mohawk-engine certs` writes them")
+    return Identity(certificate, key)
+
+
 def serving_identity(cert_file: Path, key_file: Path, client_ca_file: Path | None = None) -> ServingIdentity:
     """Check the files the engine serves TLS with; raises CertificateError naming the problem."""
-    certificate = _certificate_with_key(cert_file, key_file)
+    certificate, _ = _certificate_and_key(cert_file, key_file)
     if client_ca_file is not None:
         load_certificate(client_ca_file, "client CA")
     return ServingIdentity(subject=certificate.subject.rfc4514_string(), not_after=certificate.not_valid_after_utc)
@@ -124,7 +162,7 @@ def serving_identity(cert_file: Path, key_file: Path, client_ca_file: Path | Non
 
 def check_client_certificate(cert_file: Path, key_file: Path, ca_file: Path) -> None:
     """Check a client certificate the engine presents itself: its key matches and `ca_file` issued it."""
-    certificate = _certificate_with_key(cert_file, key_file)
+    certificate, _ = _certificate_and_key(cert_file, key_file)
     authority = load_certificate(ca_file, "client CA")
     try:
         certificate.verify_directly_issued_by(authority)
@@ -135,7 +173,8 @@ def check_client_certificate(cert_file: Path, key_file: Path, ca_file: Path) -> 
         ) from None
 
 
-def _certificate_with_key(cert_file: Path, key_file: Path) -> x509.Certificate:
+def _certificate_and_key(cert_file: Path, key_file: Path) -> tuple[x509.Certificate, PrivateKeyTypes]:
+    """The certificate and its private key, checked to belong together."""
     certificate = load_certificate(cert_file, "certificate")
     try:
         key = serialization.load_pem_private_key(_read(key_file, "private key"), password=None)
@@ -143,7 +182,7 @@ def _certificate_with_key(cert_file: Path, key_file: Path) -> x509.Certificate:
         raise CertificateError(f"TLS private key {key_file} is not an unencrypted PEM private key: {exc}") from exc
     if key.public_key().public_bytes(*_SPKI) != certificate.public_key().public_bytes(*_SPKI):
         raise CertificateError(f"TLS private key {key_file} does not match the certificate {cert_file}")
-    return certificate
+    return certificate, key
 
 
 def load_certificate(path: Path, what: str) -> x509.Certificate:

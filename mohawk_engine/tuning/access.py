@@ -47,7 +47,7 @@ class BenchAccess:
         return (
             f"tuning needs a client certificate for its load generator when [tls] client_ca_file is set "
             f"(here {self._client_ca_file}), and the engine has none to present; set [tls] tuning_cert_file "
-            "and tuning_key_file to one that CA signed (`mohawk-engine certs DIR --client NAME` writes one), "
+            "and tuning_key_file to one that CA signed (`mohawk-engine certs DIR --add-client tuning` writes one), "
             "or run the tuning task on an engine without mutual TLS and apply its best_spec here"
         )
 

@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from mohawk_engine.cli import main as cli_main
 from mohawk_engine.client import EngineClient, EngineClientError
 from mohawk_engine.schemas import SessionSpec, SessionState
 from mohawk_engine.schemas.tuning import LoadLevels, SearchSpace, TuningStatus, TuningTaskRequest
@@ -123,14 +124,15 @@ async def test_mutual_tls_tuning_with_a_client_certificate_measures_the_engine(t
     """With [tls] tuning_cert_file / tuning_key_file the bench gets through mutual TLS and measures."""
     certs = tmp_path / "certs"
     write_bundle(certs, ("localhost", "127.0.0.1"), days=2, client="console")
+    assert cli_main(["certs", str(certs), "--add-client", "tuning"]) == 0  # the bench's own, from the same CA
     config = tmp_path / "engine.toml"
     config.write_text(
         "[tls]\n"
         f'cert_file = "{certs / "server.pem"}"\n'
         f'key_file = "{certs / "server-key.pem"}"\n'
         f'client_ca_file = "{certs / "ca.pem"}"\n'
-        f'tuning_cert_file = "{certs / "client.pem"}"\n'
-        f'tuning_key_file = "{certs / "client-key.pem"}"\n'
+        f'tuning_cert_file = "{certs / "tuning.pem"}"\n'
+        f'tuning_key_file = "{certs / "tuning-key.pem"}"\n'
     )
     mtls = EngineProcess(model_repo, tmp_path / "state", "--config", str(config))
     mtls.start()

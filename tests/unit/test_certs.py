@@ -13,7 +13,13 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from mohawk_engine.cli import main
 from mohawk_engine.config import ConfigError, load_config
-from mohawk_engine.security.certs import CertificateError, serving_identity, write_bundle
+from mohawk_engine.security.certs import (
+    CertificateError,
+    add_client,
+    check_client_certificate,
+    serving_identity,
+    write_bundle,
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +101,30 @@ def test_tls_config_paths_resolve_against_the_file_and_must_come_in_pairs(tmp_pa
     path.write_text('[tls]\nclient_ca_file = "ca.pem"\n')
     with pytest.raises(ConfigError, match="needs cert_file and key_file"):
         load_config(path)
+
+
+def test_add_client_issues_from_the_existing_ca_and_touches_nothing_else(tmp_path, capsys):
+    bundle = tmp_path
+    write_bundle(bundle, ("localhost",), days=1, ca_days=2, client="console")
+    before = {path.name: path.read_bytes() for path in bundle.iterdir()}
+    assert main(["certs", str(bundle), "--add-client", "tuning", "--days", "10"]) == 0
+    assert capsys.readouterr().out.split() == [str(bundle / "tuning.pem"), str(bundle / "tuning-key.pem")]
+    assert {name: (bundle / name).read_bytes() for name in before} == before
+    certificate = _cert(bundle / "tuning.pem")
+    certificate.verify_directly_issued_by(_cert(bundle / "ca.pem"))
+    usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert list(usage) == [ExtendedKeyUsageOID.CLIENT_AUTH]
+    assert certificate.subject.rfc4514_string() == "CN=tuning"
+    assert stat.S_IMODE((bundle / "tuning-key.pem").stat().st_mode) == 0o600
+    check_client_certificate(bundle / "tuning.pem", bundle / "tuning-key.pem", bundle / "ca.pem")
+    assert main(["certs", str(bundle), "--add-client", "tuning"]) == 2
+    assert "tuning.pem, tuning-key.pem already exist" in capsys.readouterr().err
+
+
+def test_add_client_needs_a_ca_and_a_file_name(tmp_path, capsys):
+    assert main(["certs", str(tmp_path), "--add-client", "tuning"]) == 2
+    assert "no CA in" in capsys.readouterr().err and not any(tmp_path.iterdir())
+    write_bundle(tmp_path, ("localhost",), days=1, ca_days=2)
+    for name in ("../escape", "server", ""):
+        with pytest.raises(CertificateError, match="cannot name its files"):
+            add_client(tmp_path, name)
