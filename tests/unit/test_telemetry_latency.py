@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 
-from mohawk_engine.telemetry.latency import CumulativeBuckets, distribution, histogram_of, new_histogram, percentiles
+from mohawk_engine.telemetry.latency import (
+    CumulativeBuckets,
+    distribution,
+    histogram_of,
+    new_histogram,
+    percentiles,
+    summarize,
+)
 from mohawk_engine.telemetry.session_meter import SessionMeter
 
 
@@ -151,3 +161,16 @@ def test_distribution_bins_keep_every_request_and_show_both_modes():
 
 def test_distribution_of_an_empty_histogram_is_empty():
     assert distribution(new_histogram()).counts == []
+
+
+def test_a_dropped_histogram_is_freed_without_waiting_for_the_garbage_collector():
+    gc.disable()
+    try:
+        histogram = histogram_of([100, 200, 300])
+        counts = weakref.ref(histogram.encoder.payload)
+        alive = weakref.ref(histogram)
+        assert histogram.encoder.encode() and summarize(histogram).p50_ms == pytest.approx(0.2, rel=0.02)
+        del histogram
+        assert alive() is None and counts() is None
+    finally:
+        gc.enable()
