@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 
@@ -46,3 +49,18 @@ def test_latencies_outside_the_range_are_clamped_not_lost():
     histogram.record(h, 10**6)
     assert h.get_total_count() == 2
     assert h.get_min_value() == histogram.LOWEST_US
+
+
+def test_histograms_are_freed_on_drop_without_the_garbage_collector():
+    gc.disable()
+    try:
+        recorded = histogram.new_histogram()
+        for seconds in (0.001, 0.002, 0.003):
+            histogram.record(recorded, seconds)
+        decoded = histogram.decode(histogram.encode(recorded))
+        assert decoded.get_total_count() == 3 and decoded.get_max_value() == recorded.get_max_value()
+        alive = [weakref.ref(recorded), weakref.ref(decoded)]
+        del recorded, decoded
+        assert [ref() for ref in alive] == [None, None]
+    finally:
+        gc.enable()
