@@ -40,8 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     certs.add_argument("--hosts", default="localhost,127.0.0.1,::1", help="server names and addresses, comma-separated")
     certs.add_argument("--days", type=_positive, default=825, help="server/client certificate lifetime (default 825)")
     certs.add_argument("--ca-days", type=_positive, default=3650, help="CA certificate lifetime (default 3650)")
-    certs.add_argument("--client", metavar="NAME", help="also write client.pem/client-key.pem for mutual TLS")
-    certs.add_argument(
+    clients = certs.add_mutually_exclusive_group()
+    clients.add_argument("--client", metavar="NAME", help="also write client.pem/client-key.pem for mutual TLS")
+    clients.add_argument(
         "--add-client", metavar="NAME", help="only issue NAME.pem/NAME-key.pem from the CA already in DIRECTORY"
     )
     certs.add_argument("--force", action="store_true", help="replace existing files")

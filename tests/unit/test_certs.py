@@ -91,6 +91,9 @@ def test_bad_arguments_are_refused(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["certs", str(tmp_path), "--days", "0"])
     assert "must be at least 1 day" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["certs", str(tmp_path), "--client", "gui", "--add-client", "tuning"])
+    assert "not allowed with argument" in capsys.readouterr().err
 
 
 def test_tls_config_paths_resolve_against_the_file_and_must_come_in_pairs(tmp_path):
